@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CommonModule, createValidationPipe, HttpExceptionFilter } from '@atrium/common';
+import { ConfigModule, type AppConfig } from '@atrium/config';
+import { DatabaseModule } from '@atrium/database';
+import { RedisModule } from '@atrium/redis';
+import { SETTINGS_ENTITIES, SettingsModule } from '@atrium/settings';
+import { USERS_ENTITIES, UsersModule } from '@atrium/users';
+import { AUTH_ENTITIES, AuthModule } from '@atrium/auth';
+import { SystemModule } from '@atrium/system';
+import { MIGRATIONS } from '../../../migrations/index.js';
+
+export const ENTITIES = [...USERS_ENTITIES, ...AUTH_ENTITIES, ...SETTINGS_ENTITIES];
+
+/** Composition only: which modules make up the server. */
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        DatabaseModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS }),
+        RedisModule,
+        SettingsModule,
+        UsersModule,
+        AuthModule,
+        SystemModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

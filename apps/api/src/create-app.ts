@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LogLevel } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
+import { APP_CONFIG, loadConfig, type AppConfig } from '@atrium/config';
+import { AppModule } from './app.module.js';
+
+export interface CreateAppOptions {
+  /** A ready config (tests); otherwise the environment is read. */
+  config?: AppConfig;
+  logger?: LogLevel[] | false;
+}
+
+/** Builds the HTTP application with every cross-cutting setting; does not listen. */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const config = options.config ?? loadConfig();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  const resolved = app.get<AppConfig>(APP_CONFIG);
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.useBodyParser('json', { limit: resolved.server.requestBodyLimit });
+  app.useBodyParser('urlencoded', { limit: resolved.server.requestBodyLimit, extended: true });
+  app.use(cookieParser());
+  const origins = resolved.server.corsAllowOrigins;
+  app.enableCors({
+    // '*' with credentials: reflect the caller's origin, as Starlette does.
+    origin: origins.includes('*') ? true : origins,
+    credentials: true,
+  });
+  app.enableShutdownHooks();
+  return app;
+}

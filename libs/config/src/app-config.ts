@@ -1,0 +1,54 @@
+import type { DatabaseEngine } from './database-url.js';
+import type { PersistedSettings } from './persisted-settings.js';
+
+export type CookieSameSite = 'lax' | 'strict' | 'none';
+
+/** The whole typed configuration, read once from the environment at start. */
+export interface AppConfig {
+  server: {
+    host: string;
+    port: number;
+    /** ENV: "dev" serves /docs (Open WebUI's default); "prod" hides it. */
+    env: string;
+    webuiName: string;
+    corsAllowOrigins: string[];
+    frontendBuildDir?: string;
+    staticDir: string;
+    requestBodyLimit: string;
+  };
+  dataDir: string;
+  secretKey: string;
+  database: {
+    engine: DatabaseEngine;
+    url: string;
+    sqlitePath?: string;
+    sqliteWal: boolean;
+    schema?: string;
+    poolSize?: number;
+    maxOverflow: number;
+    timeoutSeconds: number;
+    recycleSeconds: number;
+    runMigrations: boolean;
+  };
+  auth: {
+    webuiAuth: boolean;
+    enablePasswordAuth: boolean;
+    enableInitialAdminSignup: boolean;
+    enableSignupPasswordConfirmation: boolean;
+    passwordValidation: { enabled: boolean; pattern: string; hint: string };
+    admin: { email?: string; password?: string; name: string };
+    cookie: { sameSite: CookieSameSite; secure: boolean };
+    customApiKeyHeader: string;
+    signoutRedirectUrl?: string;
+  };
+  redis: {
+    url?: string;
+    keyPrefix: string;
+  };
+  /** Seconds between re-reads of persisted settings when Redis is not there to announce changes. */
+  settingsPollSeconds: number;
+  /** Env seeds of the run-time settings; the database copy wins after first boot. */
+  seeds: PersistedSettings;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
