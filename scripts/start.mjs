@@ -88,10 +88,12 @@ if (isMain) {
     console.log(stale ? 'stale' : 'fresh');
     process.exit(0);
   }
-  const entry = args[0] ?? DEFAULT_ENTRY;
+  // An explicit entry comes first (`dist/...js`); any other arguments go through to the entry.
+  const explicit = args[0] !== undefined && /\.[cm]?js$/.test(args[0]) && !args[0].startsWith('-');
+  const entry = explicit ? args[0] : DEFAULT_ENTRY;
   ensureBuilt(entry);
   const entryPath = join(root, entry);
-  // Let the entry believe it was started directly (`node dist/...`), for any is-main checks.
-  process.argv.splice(1, args.length > 0 ? 2 : 1, entryPath);
+  // Let the entry believe it was started directly (`node dist/... args`), for is-main checks.
+  process.argv.splice(1, explicit ? 2 : 1, entryPath);
   await import(pathToFileURL(entryPath).href);
 }

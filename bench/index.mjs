@@ -1,0 +1,6 @@
+// The benchmarks `npm run bench` knows, in the order they run. To add one, write a module in
+// bench/ whose default export is { name, description, needsBuild?, run(context) -> rows } (see
+// cold-start.mjs) and list it here.
+import coldStart from './cold-start.mjs';
+
+export const benchmarks = [coldStart];

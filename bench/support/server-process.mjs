@@ -1,0 +1,113 @@
+// Starts the compiled server as a child process on a free port and watches it.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One GET; resolves to the status code, or undefined when nothing answered. */
+export function httpStatus(port, path, timeoutMs = 1_000) {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
+/** Resident set size of a process in MB (Linux: /proc/<pid>/status VmRSS). */
+export async function rssMegabytes(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+// Variables that would point the server somewhere else than a fresh SQLite in DATA_DIR.
+const UNSET = ['DATABASE_URL', 'DATABASE_TYPE', 'REDIS_URL', 'WEBSOCKET_MANAGER', 'NODE_OPTIONS'];
+
+/**
+ * Spawns `node <entry>` with PORT on a free port. `started` is the performance.now() just before
+ * spawn. Keeps the last 8 KB of output for error messages.
+ */
+export async function startServer({ entry, cwd, env = {} }) {
+  const port = await freePort();
+  const childEnv = { ...process.env };
+  for (const name of UNSET) delete childEnv[name];
+  Object.assign(childEnv, { PORT: String(port), HOST: '127.0.0.1' }, env);
+
+  const started = performance.now();
+  const child = spawn(process.execPath, [entry], {
+    cwd,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-8_192);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', (error) => resolve({ code: null, signal: null, error }));
+  });
+  let exitInfo;
+  void exited.then((info) => {
+    exitInfo = info;
+  });
+
+  return {
+    port,
+    pid: child.pid,
+    started,
+    output: () => output,
+    /** Polls `path` every `intervalMs` until 200; returns the performance.now() of that answer. */
+    async waitFor200(path = '/health', { intervalMs = 10, timeoutMs = 60_000 } = {}) {
+      const deadline = started + timeoutMs;
+      for (;;) {
+        if (exitInfo) {
+          throw new Error(
+            `server exited (${exitInfo.error?.message ?? exitInfo.signal ?? exitInfo.code}) ` +
+              `before ${path} answered 200. Output:\n${output}`,
+          );
+        }
+        const status = await httpStatus(port, path, 1_000);
+        if (status === 200) return performance.now();
+        if (performance.now() > deadline) {
+          throw new Error(`${path} did not answer 200 within ${timeoutMs} ms. Output:\n${output}`);
+        }
+        await sleep(intervalMs);
+      }
+    },
+    /** SIGTERM, then SIGKILL after `graceMs`. */
+    async stop(graceMs = 5_000) {
+      if (exitInfo) return exitInfo;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const info = await exited;
+      clearTimeout(timer);
+      return info;
+    },
+  };
+}
