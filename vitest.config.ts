@@ -42,7 +42,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     setupFiles: [`${root}test/support/setup.ts`],
-    restoreMocks: true,
     projects: [
       {
         extends: true,

@@ -1,9 +1,29 @@
 import { jsonTextType } from '@atrium/database';
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import {
+  Table,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+  type TableColumnOptions,
+} from 'typeorm';
 
-const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '255', isPrimary: true });
-const ref = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '255', isNullable: nullable });
-const epoch = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
+const id = (name = 'id'): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: '255',
+  isPrimary: true,
+});
+const ref = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: '255',
+  isNullable: nullable,
+});
+const epoch = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'bigint',
+  isNullable: nullable,
+});
 
 /** Accounts, credentials, API keys, groups, memberships, persisted config and revoked tokens. */
 export class Foundation1763700000000 implements MigrationInterface {
@@ -49,8 +69,17 @@ export class Foundation1763700000000 implements MigrationInterface {
           { name: 'password', type: 'text' },
           { name: 'active', type: 'boolean', default: true },
         ],
-        foreignKeys: [{ columnNames: ['id'], referencedTableName: 'user', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
-        indices: [new TableIndex({ name: 'uq_auth_email', columnNames: ['email'], isUnique: true })],
+        foreignKeys: [
+          {
+            columnNames: ['id'],
+            referencedTableName: 'user',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
+        indices: [
+          new TableIndex({ name: 'uq_auth_email', columnNames: ['email'], isUnique: true }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -64,7 +93,14 @@ export class Foundation1763700000000 implements MigrationInterface {
           epoch('last_used_at', true),
           epoch('created_at'),
         ],
-        foreignKeys: [{ columnNames: ['user_id'], referencedTableName: 'user', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'user',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
         indices: [
           new TableIndex({ name: 'uq_api_key_user', columnNames: ['user_id'], isUnique: true }),
           new TableIndex({ name: 'uq_api_key_hash', columnNames: ['key_hash'], isUnique: true }),
@@ -93,11 +129,25 @@ export class Foundation1763700000000 implements MigrationInterface {
         name: 'group_member',
         columns: [id(), ref('group_id'), ref('user_id'), epoch('created_at')],
         foreignKeys: [
-          { columnNames: ['group_id'], referencedTableName: 'group', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-          { columnNames: ['user_id'], referencedTableName: 'user', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['group_id'],
+            referencedTableName: 'group',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'user',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
         indices: [
-          new TableIndex({ name: 'uq_group_member', columnNames: ['group_id', 'user_id'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_group_member',
+            columnNames: ['group_id', 'user_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'ix_group_member_user', columnNames: ['user_id'] }),
         ],
       }),
@@ -120,13 +170,23 @@ export class Foundation1763700000000 implements MigrationInterface {
           epoch('expires_at', true),
           epoch('created_at'),
         ],
-        indices: [new TableIndex({ name: 'ix_revoked_token_expires_at', columnNames: ['expires_at'] })],
+        indices: [
+          new TableIndex({ name: 'ix_revoked_token_expires_at', columnNames: ['expires_at'] }),
+        ],
       }),
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['revoked_token', 'config', 'group_member', 'group', 'api_key', 'auth', 'user']) {
+    for (const table of [
+      'revoked_token',
+      'config',
+      'group_member',
+      'group',
+      'api_key',
+      'auth',
+      'user',
+    ]) {
       await queryRunner.dropTable(table, true);
     }
   }

@@ -19,18 +19,20 @@ function expandBraces(token: string): string[] {
   const match = /\{([^{}]*)\}/.exec(token);
   if (!match) return [token];
   const [whole, inner] = match;
-  return inner
-    .split(',')
-    .flatMap((option) => expandBraces(token.replace(whole, option)));
+  return inner.split(',').flatMap((option) => expandBraces(token.replace(whole, option)));
 }
 
 /** Environment names the config library reads: string literals passed to the EnvReader. */
 function variablesReadByConfig(): Set<string> {
   const dir = join(root, 'libs/config/src');
   const names = new Set<string>();
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))) {
+  for (const file of readdirSync(dir).filter(
+    (name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'),
+  )) {
     const source = readFileSync(join(dir, file), 'utf8');
-    const calls = source.matchAll(/(?:reader\.\w+|parseBoolAlias)\(\s*(?:reader,\s*)?(\[[^\]]*\]|'[A-Z][A-Z0-9_]+'(?:\s*,\s*'[A-Z][A-Z0-9_]+')*)/g);
+    const calls = source.matchAll(
+      /(?:reader\.\w+|parseBoolAlias)\(\s*(?:reader,\s*)?(\[[^\]]*\]|'[A-Z][A-Z0-9_]+'(?:\s*,\s*'[A-Z][A-Z0-9_]+')*)/g,
+    );
     for (const [, args] of calls) {
       for (const [, name] of args.matchAll(/'([A-Z][A-Z0-9_]+)'/g)) names.add(name);
     }

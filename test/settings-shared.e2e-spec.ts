@@ -64,7 +64,8 @@ for (const { engine, enabled, variable } of engineMatrix()) {
       await eventually(() => b.settings.get('auth.jwt_expiry') === '2h', 3000);
     });
 
-    if (!redisUrl) warnSkipped(`settings change notification over Redis on ${engine}`, REDIS_VARIABLE);
+    if (!redisUrl)
+      warnSkipped(`settings change notification over Redis on ${engine}`, REDIS_VARIABLE);
     it.skipIf(!redisUrl)('announces a change to every instance at once through Redis', async () => {
       const prefix = redisPrefix();
       const env = { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: prefix, CONFIG_POLL_INTERVAL: '3600' };
@@ -72,7 +73,10 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         const a = await boot(env);
         const b = await boot(env);
         await a.settings.update({ 'auth.api_key.enable': false });
-        const elapsed = await eventually(() => b.settings.get('auth.api_key.enable') === false, 2000);
+        const elapsed = await eventually(
+          () => b.settings.get('auth.api_key.enable') === false,
+          2000,
+        );
         expect(elapsed).toBeLessThan(2000);
       } finally {
         await flushPrefix(redisUrl!, prefix);

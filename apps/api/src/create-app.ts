@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LogLevel } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import { APP_CONFIG, loadConfig, type AppConfig } from '@atrium/config';
+import { setupApiDocs } from '@atrium/system';
 import { AppModule } from './app.module.js';
 
 export interface CreateAppOptions {
@@ -31,6 +32,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
     origin: origins.includes('*') ? true : origins,
     credentials: true,
   });
+  // /docs and /openapi.json when ENV=dev (loaded on first request); before init, ahead of the 404 handler.
+  setupApiDocs(app, resolved);
   app.enableShutdownHooks();
   return app;
 }

@@ -21,11 +21,19 @@
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{- define "atrium.labels" -}}
+{{/* Labels shared by every object; add app.kubernetes.io/component yourself. */}}
+{{- define "atrium.commonLabels" -}}
 helm.sh/chart: {{ include "atrium.chart" . }}
-{{ include "atrium.selectorLabels" . }}
+app.kubernetes.io/name: {{ include "atrium.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Labels of the API objects. */}}
+{{- define "atrium.labels" -}}
+{{ include "atrium.commonLabels" . }}
+app.kubernetes.io/component: api
 {{- end }}
 
 {{- define "atrium.selectorLabels" -}}
@@ -91,6 +99,10 @@ random one (computed once per render so every object gets the same value).
 PORT: {{ .Values.service.port | quote }}
 HOST: "0.0.0.0"
 DATA_DIR: "/app/backend/data"
+{{- $multi := or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}
+{{- if and (or $multi .Values.redis.url) (not (hasKey .Values.env "WEBSOCKET_MANAGER")) }}
+WEBSOCKET_MANAGER: "redis"
+{{- end }}
 {{- if and .Values.ollama.enabled (not (hasKey .Values.env "OLLAMA_BASE_URLS")) }}
 OLLAMA_BASE_URLS: {{ printf "http://%s:%v" (include "atrium.ollamaName" .) .Values.ollama.port | quote }}
 {{- end }}

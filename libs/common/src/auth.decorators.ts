@@ -38,7 +38,9 @@ export function Auth(options: AuthOptions = {}): MethodDecorator & ClassDecorato
 }
 
 /** Declares a route open to anyone. With identifyCaller, a valid token still identifies the caller. */
-export function Public(options: { identifyCaller?: boolean } = {}): MethodDecorator & ClassDecorator {
+export function Public(
+  options: { identifyCaller?: boolean } = {},
+): MethodDecorator & ClassDecorator {
   return SetMetadata<string, AuthRequirement>(AUTH_REQUIREMENT, {
     level: 'public',
     identifyCaller: options.identifyCaller ?? false,

@@ -1,4 +1,10 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error.js';
 import { ErrorMessages } from './error-messages.js';
@@ -35,7 +41,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     request: Request,
   ): { status: number; body: { detail: unknown }; headers: Record<string, string> } {
     if (exception instanceof DomainError) {
-      return { status: exception.status, body: { detail: exception.detail }, headers: exception.headers };
+      return {
+        status: exception.status,
+        body: { detail: exception.detail },
+        headers: exception.headers,
+      };
     }
     if (exception instanceof HttpException) {
       return { status: exception.getStatus(), body: { detail: detailOf(exception) }, headers: {} };
@@ -47,12 +57,22 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (parserError?.type === 'entity.parse.failed') {
       return {
         status: 422,
-        body: { detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {} }] },
+        body: {
+          detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {} }],
+        },
         headers: {},
       };
     }
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      return { status: parserError.status, body: { detail: parserError.message ?? 'Bad Request' }, headers: {} };
+    if (
+      typeof parserError?.status === 'number' &&
+      parserError.status >= 400 &&
+      parserError.status < 500
+    ) {
+      return {
+        status: parserError.status,
+        body: { detail: parserError.message ?? 'Bad Request' },
+        headers: {},
+      };
     }
     this.logger.error(
       `Unhandled error on ${request.method} ${request.path}`,

@@ -1,4 +1,9 @@
-import { HttpStatus, UnprocessableEntityException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  HttpStatus,
+  UnprocessableEntityException,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
 
 /** One entry of FastAPI's 422 body: `{"detail": [{type, loc, msg, input}]}`. */
 export interface ValidationIssue {
@@ -24,7 +29,10 @@ const CONSTRAINT_TYPES: Record<string, string> = {
 };
 
 /** Flattens class-validator errors (nested too) into FastAPI's issue list. */
-export function toValidationIssues(errors: ValidationError[], path: (string | number)[] = ['body']): ValidationIssue[] {
+export function toValidationIssues(
+  errors: ValidationError[],
+  path: (string | number)[] = ['body'],
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const error of errors) {
     const loc = [...path, /^\d+$/.test(error.property) ? Number(error.property) : error.property];
@@ -37,12 +45,14 @@ export function toValidationIssues(errors: ValidationError[], path: (string | nu
         issues.push({
           type: CONSTRAINT_TYPES[name] ?? 'value_error',
           loc,
-          msg: name === 'whitelistValidation' ? 'Extra inputs are not permitted' : constraints[name],
+          msg:
+            name === 'whitelistValidation' ? 'Extra inputs are not permitted' : constraints[name],
           input: error.value,
         });
       }
     }
-    if (error.children && error.children.length > 0) issues.push(...toValidationIssues(error.children, loc));
+    if (error.children && error.children.length > 0)
+      issues.push(...toValidationIssues(error.children, loc));
   }
   return issues;
 }
@@ -54,6 +64,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     errorHttpStatusCode: HttpStatus.UNPROCESSABLE_ENTITY,
-    exceptionFactory: (errors) => new UnprocessableEntityException({ detail: toValidationIssues(errors) }),
+    exceptionFactory: (errors) =>
+      new UnprocessableEntityException({ detail: toValidationIssues(errors) }),
   });
 }

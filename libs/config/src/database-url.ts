@@ -26,7 +26,11 @@ export function resolveDatabaseUrl(reader: EnvReader, dataDir: string): Database
       false,
       `unsupported database URL "${redactUrl(url)}" (use sqlite:///path, postgresql://... or mysql://...)`,
     );
-    return { engine: 'sqlite', url: `sqlite:///${join(dataDir, 'webui.db')}`, sqlitePath: join(dataDir, 'webui.db') };
+    return {
+      engine: 'sqlite',
+      url: `sqlite:///${join(dataDir, 'webui.db')}`,
+      sqlitePath: join(dataDir, 'webui.db'),
+    };
   }
   return parsed;
 }
@@ -39,7 +43,10 @@ export function parseDatabaseUrl(url: string): DatabaseUrlParts | undefined {
     return { engine: 'sqlite', url, sqlitePath: path };
   }
   if (/^postgres(ql)?(\+[a-z0-9]+)?:\/\//i.test(url)) {
-    return { engine: 'postgres', url: url.replace(/^postgres(ql)?(\+[a-z0-9]+)?:/i, 'postgresql:') };
+    return {
+      engine: 'postgres',
+      url: url.replace(/^postgres(ql)?(\+[a-z0-9]+)?:/i, 'postgresql:'),
+    };
   }
   if (/^(mysql|mariadb)(\+[a-z0-9]+)?:\/\//i.test(url)) {
     return { engine: 'mysql', url: url.replace(/^(mysql|mariadb)(\+[a-z0-9]+)?:/i, 'mysql:') };

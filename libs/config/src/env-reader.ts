@@ -72,7 +72,12 @@ export class EnvReader {
     return this.int(name, 0, range);
   }
 
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, caseInsensitive = true): T {
+  oneOf<T extends string>(
+    name: string,
+    allowed: readonly T[],
+    fallback: T,
+    caseInsensitive = true,
+  ): T {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     const candidate = caseInsensitive ? value.toLowerCase() : value;

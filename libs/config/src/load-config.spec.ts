@@ -44,7 +44,14 @@ describe('loadConfig', () => {
     }
     expect(caught).toBeInstanceOf(ConfigValidationError);
     const problems = (caught as ConfigValidationError).problems.join('\n');
-    for (const name of ['PORT', 'ENABLE_SIGNUP', 'DEFAULT_USER_ROLE', 'JWT_EXPIRES_IN', 'DATABASE_URL', 'REDIS_URL']) {
+    for (const name of [
+      'PORT',
+      'ENABLE_SIGNUP',
+      'DEFAULT_USER_ROLE',
+      'JWT_EXPIRES_IN',
+      'DATABASE_URL',
+      'REDIS_URL',
+    ]) {
       expect(problems).toContain(`${name}:`);
     }
   });
@@ -60,7 +67,10 @@ describe('loadConfig', () => {
   });
 
   it('prefers WEBUI_SECRET_KEY, then the legacy WEBUI_JWT_SECRET_KEY', () => {
-    expect(loadConfig({ DATA_DIR: tempDir(), WEBUI_SECRET_KEY: 'a', WEBUI_JWT_SECRET_KEY: 'b' }).secretKey).toBe('a');
+    expect(
+      loadConfig({ DATA_DIR: tempDir(), WEBUI_SECRET_KEY: 'a', WEBUI_JWT_SECRET_KEY: 'b' })
+        .secretKey,
+    ).toBe('a');
     expect(loadConfig({ DATA_DIR: tempDir(), WEBUI_JWT_SECRET_KEY: 'b' }).secretKey).toBe('b');
   });
 
@@ -81,21 +91,33 @@ describe('loadConfig', () => {
 
   it('rewrites postgres:// and mariadb:// schemes', () => {
     const dataDir = tempDir();
-    expect(loadConfig({ DATA_DIR: dataDir, WEBUI_SECRET_KEY: 's', DATABASE_URL: 'postgres://u@h/d' }).database.url).toBe(
-      'postgresql://u@h/d',
-    );
-    const mysql = loadConfig({ DATA_DIR: dataDir, WEBUI_SECRET_KEY: 's', DATABASE_URL: 'mariadb+pymysql://u@h/d' });
+    expect(
+      loadConfig({ DATA_DIR: dataDir, WEBUI_SECRET_KEY: 's', DATABASE_URL: 'postgres://u@h/d' })
+        .database.url,
+    ).toBe('postgresql://u@h/d');
+    const mysql = loadConfig({
+      DATA_DIR: dataDir,
+      WEBUI_SECRET_KEY: 's',
+      DATABASE_URL: 'mariadb+pymysql://u@h/d',
+    });
     expect(mysql.database).toMatchObject({ engine: 'mysql', url: 'mysql://u@h/d' });
   });
 
   it('forces signup off in single-user mode (WEBUI_AUTH=false)', () => {
-    const config = loadConfig({ DATA_DIR: tempDir(), WEBUI_SECRET_KEY: 's', WEBUI_AUTH: 'false', ENABLE_SIGNUP: 'true' });
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      WEBUI_SECRET_KEY: 's',
+      WEBUI_AUTH: 'false',
+      ENABLE_SIGNUP: 'true',
+    });
     expect(config.auth.webuiAuth).toBe(false);
     expect(config.seeds['ui.enable_signup']).toBe(false);
   });
 
   it('needs WEBUI_ADMIN_PASSWORD with WEBUI_ADMIN_EMAIL', () => {
-    expect(() => loadConfig({ DATA_DIR: tempDir(), WEBUI_ADMIN_EMAIL: 'a@b.c' })).toThrow(/WEBUI_ADMIN_PASSWORD/);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), WEBUI_ADMIN_EMAIL: 'a@b.c' })).toThrow(
+      /WEBUI_ADMIN_PASSWORD/,
+    );
   });
 
   it('seeds permission defaults from USER_PERMISSIONS_* variables', () => {
@@ -122,7 +144,11 @@ describe('loadConfig', () => {
     });
     expect(config.auth.cookie).toEqual({ sameSite: 'strict', secure: true });
     expect(() =>
-      loadConfig({ DATA_DIR: tempDir(), WEBUI_SECRET_KEY: 's', WEBUI_AUTH_COOKIE_SAME_SITE: 'none' }),
+      loadConfig({
+        DATA_DIR: tempDir(),
+        WEBUI_SECRET_KEY: 's',
+        WEBUI_AUTH_COOKIE_SAME_SITE: 'none',
+      }),
     ).toThrow(/WEBUI_AUTH_COOKIE_SECURE/);
   });
 });

@@ -26,10 +26,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const database = resolveDatabaseUrl(reader, dataDir);
   const sessionSameSite = reader.oneOf('WEBUI_SESSION_COOKIE_SAME_SITE', SAME_SITE, 'lax');
   const sessionSecure = reader.bool('WEBUI_SESSION_COOKIE_SECURE', false);
-  const passwordPattern = reader.string('PASSWORD_VALIDATION_REGEX_PATTERN', DEFAULT_PASSWORD_PATTERN);
-  reader.check('PASSWORD_VALIDATION_REGEX_PATTERN', isValidRegex(passwordPattern), 'not a valid regular expression');
+  const passwordPattern = reader.string(
+    'PASSWORD_VALIDATION_REGEX_PATTERN',
+    DEFAULT_PASSWORD_PATTERN,
+  );
+  reader.check(
+    'PASSWORD_VALIDATION_REGEX_PATTERN',
+    isValidRegex(passwordPattern),
+    'not a valid regular expression',
+  );
   const bodyLimit = reader.string('REQUEST_BODY_LIMIT', '20mb');
-  reader.check('REQUEST_BODY_LIMIT', /^\d+(b|kb|mb|gb)?$/i.test(bodyLimit), `expected a size such as 20mb, got "${bodyLimit}"`);
+  reader.check(
+    'REQUEST_BODY_LIMIT',
+    /^\d+(b|kb|mb|gb)?$/i.test(bodyLimit),
+    `expected a size such as 20mb, got "${bodyLimit}"`,
+  );
   const seeds = readPersistedSeeds(reader, webuiAuth);
 
   const config: AppConfig = {
@@ -94,7 +105,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     'required when WEBUI_ADMIN_EMAIL is set',
   );
   const redisUrl = config.redis.url;
-  reader.check('REDIS_URL', redisUrl === undefined || /^rediss?:\/\//.test(redisUrl), 'expected redis:// or rediss://');
+  reader.check(
+    'REDIS_URL',
+    redisUrl === undefined || /^rediss?:\/\//.test(redisUrl),
+    'expected redis:// or rediss://',
+  );
   reader.check(
     'WEBUI_AUTH_COOKIE_SECURE',
     config.auth.cookie.sameSite !== 'none' || config.auth.cookie.secure,
@@ -102,7 +117,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   );
 
   if (reader.problems.length > 0) throw new ConfigValidationError(reader.problems);
-  config.secretKey = resolveSecretKey(reader.firstOf('WEBUI_SECRET_KEY', 'WEBUI_JWT_SECRET_KEY'), dataDir);
+  config.secretKey = resolveSecretKey(
+    reader.firstOf('WEBUI_SECRET_KEY', 'WEBUI_JWT_SECRET_KEY'),
+    dataDir,
+  );
   return config;
 }
 

@@ -59,11 +59,23 @@ const FEATURE_DEFAULTS: Record<string, boolean> = {
 export const USER_PERMISSION_FLAGS: readonly PermissionFlag[] = [
   ...WORKSPACE_RESOURCES.flatMap((resource) => {
     const upper = resource.toUpperCase();
-    const flags = [flag('workspace', resource, `USER_PERMISSIONS_WORKSPACE_${upper}_ACCESS`, false)];
+    const flags = [
+      flag('workspace', resource, `USER_PERMISSIONS_WORKSPACE_${upper}_ACCESS`, false),
+    ];
     if (resource !== 'knowledge') {
       flags.push(
-        flag('workspace', `${resource}_import`, `USER_PERMISSIONS_WORKSPACE_${upper}_IMPORT`, false),
-        flag('workspace', `${resource}_export`, `USER_PERMISSIONS_WORKSPACE_${upper}_EXPORT`, false),
+        flag(
+          'workspace',
+          `${resource}_import`,
+          `USER_PERMISSIONS_WORKSPACE_${upper}_IMPORT`,
+          false,
+        ),
+        flag(
+          'workspace',
+          `${resource}_export`,
+          `USER_PERMISSIONS_WORKSPACE_${upper}_EXPORT`,
+          false,
+        ),
       );
     }
     return flags;
@@ -72,7 +84,12 @@ export const USER_PERMISSION_FLAGS: readonly PermissionFlag[] = [
     const upper = resource.toUpperCase();
     return [
       flag('sharing', resource, `USER_PERMISSIONS_WORKSPACE_${upper}_ALLOW_SHARING`, false),
-      flag('sharing', `public_${resource}`, `USER_PERMISSIONS_WORKSPACE_${upper}_ALLOW_PUBLIC_SHARING`, false),
+      flag(
+        'sharing',
+        `public_${resource}`,
+        `USER_PERMISSIONS_WORKSPACE_${upper}_ALLOW_PUBLIC_SHARING`,
+        false,
+      ),
     ];
   }),
   flag('sharing', 'notes', 'USER_PERMISSIONS_NOTES_ALLOW_SHARING', false),
@@ -81,7 +98,9 @@ export const USER_PERMISSION_FLAGS: readonly PermissionFlag[] = [
   flag('sharing', 'public_chats', 'USER_PERMISSIONS_CHAT_ALLOW_PUBLIC_SHARING', false),
   flag('sharing', 'public_calendars', 'USER_PERMISSIONS_CALENDARS_ALLOW_PUBLIC_SHARING', false),
   flag('access_grants', 'allow_users', 'USER_PERMISSIONS_ACCESS_GRANTS_ALLOW_USERS', true),
-  ...CHAT_FLAGS_ON.map((key) => flag('chat', key, `USER_PERMISSIONS_CHAT_${key.toUpperCase()}`, true)),
+  ...CHAT_FLAGS_ON.map((key) =>
+    flag('chat', key, `USER_PERMISSIONS_CHAT_${key.toUpperCase()}`, true),
+  ),
   flag('chat', 'temporary_enforced', 'USER_PERMISSIONS_CHAT_TEMPORARY_ENFORCED', false),
   ...Object.entries(FEATURE_DEFAULTS).map(([key, value]) =>
     flag('features', key, `USER_PERMISSIONS_FEATURES_${key.toUpperCase()}`, value),

@@ -3,7 +3,8 @@ import type { ValueTransformer } from 'typeorm';
 /** bigint columns come back as strings from pg and mysql2; epoch seconds fit a JS number. */
 export const epochTransformer: ValueTransformer = {
   to: (value: number | null | undefined) => value,
-  from: (value: string | number | null) => (value === null || value === undefined ? null : Number(value)),
+  from: (value: string | number | null) =>
+    value === null || value === undefined ? null : Number(value),
 };
 
 /** JSON stored as text on every engine (one schema for SQLite, PostgreSQL and MySQL). */

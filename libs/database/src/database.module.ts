@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG, redactUrl, type AppConfig } from '@atrium/config';
 import { DataSource } from 'typeorm';
 import { createDataSource, type EntityList, type MigrationList } from './data-source.factory.js';
@@ -32,9 +40,15 @@ export class DatabaseModule {
           inject: [APP_CONFIG],
           useFactory: async (config: AppConfig) => {
             const logger = new Logger('Database');
-            const dataSource = createDataSource(config.database, options.entities, options.migrations);
+            const dataSource = createDataSource(
+              config.database,
+              options.entities,
+              options.migrations,
+            );
             await dataSource.initialize();
-            logger.log(`connected to ${config.database.engine} (${redactUrl(config.database.url)})`);
+            logger.log(
+              `connected to ${config.database.engine} (${redactUrl(config.database.url)})`,
+            );
             if (config.database.runMigrations) await runMigrations(dataSource);
             return dataSource;
           },

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { APP_CONFIG, redactUrl, type AppConfig } from '@atrium/config';
 import { Redis } from 'ioredis';
 
@@ -33,7 +39,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
         resolve(true);
       });
     });
-    if (!ready) this.logger.warn('Redis is not reachable yet; shared state falls back to this instance');
+    if (!ready)
+      this.logger.warn('Redis is not reachable yet; shared state falls back to this instance');
   }
 
   get enabled(): boolean {
@@ -81,7 +88,9 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.client, this.subscriber].map((connection) => connection?.quit().catch(() => undefined)));
+    for (const connection of [this.client, this.subscriber]) {
+      if (connection) await connection.quit().catch(() => undefined);
+    }
   }
 
   private connect(url: string, role: string): Redis {

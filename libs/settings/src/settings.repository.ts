@@ -18,7 +18,9 @@ export class SettingsRepository {
 
   /** Inserts the seeds that are not stored yet; stored values are never overwritten. */
   async insertMissing(seeds: Record<string, unknown>, now: number): Promise<void> {
-    const stored = new Set((await this.entries.find({ select: { key: true } })).map((row) => row.key));
+    const stored = new Set(
+      (await this.entries.find({ select: { key: true } })).map((row) => row.key),
+    );
     const missing = Object.entries(seeds).filter(([key]) => !stored.has(key));
     for (const [key, value] of missing) {
       // orIgnore: another instance seeding at the same moment must not fail this one.

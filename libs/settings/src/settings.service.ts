@@ -1,5 +1,16 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, type PersistedSettingKey, type PersistedSettings } from '@atrium/config';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  type PersistedSettingKey,
+  type PersistedSettings,
+} from '@atrium/config';
 import { Clock } from '@atrium/common';
 import { RedisConnection } from '@atrium/redis';
 import { SettingsRepository } from './settings.repository.js';

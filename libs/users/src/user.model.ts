@@ -43,3 +43,32 @@ export interface UserProfileChanges {
 }
 
 export const DEFAULT_PROFILE_IMAGE_URL = '/user.png';
+
+/** A user with the id and name of each group they belong to and whether they were seen lately. */
+export interface UserWithGroups {
+  user: UserRecord;
+  groups: { id: string; name: string }[];
+  active: boolean;
+}
+
+/** What an admin may change on another account (POST /api/v1/users/{id}/update). */
+export interface UserAdminChanges {
+  role?: Role;
+  name?: string;
+  email?: string;
+  profileImageUrl?: string;
+  /** A new password; empty means "leave it". */
+  password?: string;
+}
+
+/** The user calling a route. */
+export interface UserCaller {
+  id: string;
+  role: Role;
+}
+
+/** What GET /api/v1/users/{id}/profile/image answers with. */
+export type ProfileImage =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'inline'; contentType: string; body: Buffer }
+  | { kind: 'file'; path: string };

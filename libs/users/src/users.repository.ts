@@ -1,17 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
+import {
+  DataSource,
+  In,
+  MoreThanOrEqual,
+  type EntityManager,
+  type QueryDeepPartialEntity,
+  type Repository,
+} from 'typeorm';
+import { GroupMemberEntity } from './group-member.entity.js';
 import { UserEntity } from './user.entity.js';
 import type { UserRecord } from './user.model.js';
 
+export type UserOrderColumn =
+  'name' | 'email' | 'created_at' | 'last_active_at' | 'updated_at' | 'role';
+
 export interface UserListQuery {
+  /** Matches name or email, case-insensitively. */
   query?: string;
-  orderBy?: 'name' | 'email' | 'created_at' | 'last_active_at' | 'updated_at' | 'role';
+  /** A column, or `group_id:<id>` to list that group's members first (then by name). */
+  orderBy?: UserOrderColumn | `group_id:${string}`;
   direction?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
 }
 
-const ORDER_COLUMNS: Record<NonNullable<UserListQuery['orderBy']>, keyof UserEntity> = {
+/** Keeps IN (...) lists well under every engine's bound-parameter limit. */
+const IN_CHUNK = 500;
+
+const ORDER_COLUMNS: Record<UserOrderColumn, keyof UserEntity> = {
   name: 'name',
   email: 'email',
   created_at: 'createdAt',
@@ -43,8 +59,43 @@ export class UsersRepository {
 
   async findByIds(ids: string[]): Promise<UserRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.users.createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
+    const rows = await this.users
+      .createQueryBuilder('u')
+      .where('u.id IN (:...ids)', { ids })
+      .getMany();
     return rows.map((row) => toRecord(row)!);
+  }
+
+  /** The ids among `ids` that name a user. */
+  async findExistingIds(ids: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const chunk of chunks([...new Set(ids)])) {
+      const rows = await this.users.find({ select: { id: true }, where: { id: In(chunk) } });
+      found.push(...rows.map((row) => row.id));
+    }
+    return found;
+  }
+
+  /** The members of a group, in the order they joined. */
+  async findByGroupId(groupId: string): Promise<UserRecord[]> {
+    const rows = await this.users
+      .createQueryBuilder('u')
+      .innerJoin(GroupMemberEntity, 'gm', 'gm.userId = u.id')
+      .where('gm.groupId = :groupId', { groupId })
+      .orderBy('gm.createdAt', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .getMany();
+    return rows.map((row) => toRecord(row)!);
+  }
+
+  /** Ids of the users seen at or after `since` (epoch seconds). */
+  async findIdsActiveSince(since: number): Promise<string[]> {
+    const rows = await this.users.find({
+      select: { id: true },
+      where: { lastActiveAt: MoreThanOrEqual(since) },
+      order: { lastActiveAt: 'DESC', id: 'ASC' },
+    });
+    return rows.map((row) => row.id);
   }
 
   async count(): Promise<number> {
@@ -63,8 +114,26 @@ export class UsersRepository {
       const pattern = `%${options.query.toLowerCase()}%`;
       builder.where('(LOWER(u.name) LIKE :pattern OR LOWER(u.email) LIKE :pattern)', { pattern });
     }
-    const column = ORDER_COLUMNS[options.orderBy ?? 'created_at'];
-    builder.orderBy(`u.${column}`, (options.direction ?? 'asc').toUpperCase() as 'ASC' | 'DESC').addOrderBy('u.id', 'ASC');
+    const direction = (options.direction ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
+    const orderBy = options.orderBy ?? 'created_at';
+    if (orderBy.startsWith('group_id:')) {
+      // Members of the group first (or last), then by name: the group member picker.
+      const membership = builder
+        .subQuery()
+        .select('1')
+        .from(GroupMemberEntity, 'gm')
+        .where('gm.userId = u.id')
+        .andWhere('gm.groupId = :orderGroupId')
+        .getQuery();
+      builder
+        .addSelect(`CASE WHEN EXISTS ${membership} THEN 1 ELSE 0 END`, 'in_group')
+        .setParameter('orderGroupId', orderBy.slice('group_id:'.length))
+        .orderBy('in_group', direction)
+        .addOrderBy('u.name', 'ASC');
+    } else {
+      builder.orderBy(`u.${ORDER_COLUMNS[orderBy as UserOrderColumn]}`, direction);
+    }
+    builder.addOrderBy('u.id', 'ASC');
     if (options.offset !== undefined) builder.skip(options.offset);
     if (options.limit !== undefined) builder.take(options.limit);
     const [rows, total] = await builder.getManyAndCount();
@@ -79,9 +148,13 @@ export class UsersRepository {
     await this.users.update({ id }, toEntity(changes));
   }
 
+  /** Deletes a user and their group memberships (credentials and API keys cascade). */
   async delete(id: string): Promise<boolean> {
-    const result = await this.users.delete({ id });
-    return (result.affected ?? 0) > 0;
+    return this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(GroupMemberEntity).delete({ userId: id });
+      const result = await manager.getRepository(UserEntity).delete({ id });
+      return (result.affected ?? 0) > 0;
+    });
   }
 
   /** Runs work in one transaction (user + credential creation). */
@@ -101,5 +174,12 @@ function toEntity(record: Partial<UserRecord>): QueryDeepPartialEntity<UserEntit
   for (const [key, value] of Object.entries(record)) {
     if (value !== undefined) entity[key] = value;
   }
-  return entity as QueryDeepPartialEntity<UserEntity>;
+  return entity;
+}
+
+function chunks<T>(values: T[]): T[][] {
+  const result: T[][] = [];
+  for (let index = 0; index < values.length; index += IN_CHUNK)
+    result.push(values.slice(index, index + IN_CHUNK));
+  return result;
 }

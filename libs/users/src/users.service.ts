@@ -1,8 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock, newId, NotFoundError, ErrorMessages } from '@atrium/common';
 import type { EntityManager } from 'typeorm';
-import { DEFAULT_PROFILE_IMAGE_URL, type NewUser, type UserProfileChanges, type UserRecord } from './user.model.js';
+import { UserEventsService } from './user-events.service.js';
+import {
+  DEFAULT_PROFILE_IMAGE_URL,
+  type NewUser,
+  type UserProfileChanges,
+  type UserRecord,
+} from './user.model.js';
 import { UsersRepository, type UserListQuery } from './users.repository.js';
+
+/** A user counts as active when seen within this many seconds (Open WebUI's is_user_active). */
+export const USER_ACTIVE_WINDOW_SECONDS = 180;
 
 /** last_active_at is refreshed at most this often per user, to keep hot paths write-free. */
 const LAST_ACTIVE_WRITE_INTERVAL_SECONDS = 60;
@@ -10,6 +19,14 @@ const LAST_ACTIVE_WRITE_INTERVAL_SECONDS = 60;
 @Injectable()
 export class UsersService {
   private readonly lastActiveWrites = new Map<string, number>();
+
+  /**
+   * Property-injected so `new UsersService(repository, clock)` keeps working in other
+   * libraries' unit tests; without it no events are emitted.
+   */
+  @Optional()
+  @Inject(UserEventsService)
+  private readonly events?: UserEventsService;
 
   constructor(
     private readonly users: UsersRepository,
@@ -36,6 +53,26 @@ export class UsersService {
 
   findByIds(ids: string[]): Promise<UserRecord[]> {
     return this.users.findByIds(ids);
+  }
+
+  /** The ids among `ids` that name a user (unknown ids dropped). */
+  findExistingIds(ids: string[]): Promise<string[]> {
+    return this.users.findExistingIds(ids);
+  }
+
+  /** The members of a group, in the order they joined. */
+  findByGroupId(groupId: string): Promise<UserRecord[]> {
+    return this.users.findByGroupId(groupId);
+  }
+
+  /** Ids of the users seen within the last USER_ACTIVE_WINDOW_SECONDS. */
+  findRecentlyActiveIds(): Promise<string[]> {
+    return this.users.findIdsActiveSince(this.clock.nowSeconds() - USER_ACTIVE_WINDOW_SECONDS);
+  }
+
+  /** Whether a user was seen within the last USER_ACTIVE_WINDOW_SECONDS (no database access). */
+  isActive(user: Pick<UserRecord, 'lastActiveAt'>): boolean {
+    return user.lastActiveAt >= this.clock.nowSeconds() - USER_ACTIVE_WINDOW_SECONDS;
   }
 
   count(): Promise<number> {
@@ -76,10 +113,30 @@ export class UsersService {
     return user;
   }
 
+  /** Applies the given changes; emits userRoleChanged / userEmailChanged when those change. */
   async update(id: string, changes: UserProfileChanges): Promise<UserRecord> {
     const normalized = { ...changes, email: changes.email?.trim().toLowerCase() };
+    const watched = normalized.role !== undefined || normalized.email !== undefined;
+    const before = watched && this.events ? await this.users.findById(id) : null;
     await this.users.update(id, { ...normalized, updatedAt: this.clock.nowSeconds() });
-    return this.getById(id);
+    const after = await this.getById(id);
+    if (before && this.events) {
+      if (before.role !== after.role) {
+        await this.events.emit('userRoleChanged', {
+          userId: id,
+          previousRole: before.role,
+          role: after.role,
+        });
+      }
+      if (before.email !== after.email) {
+        await this.events.emit('userEmailChanged', {
+          userId: id,
+          previousEmail: before.email,
+          email: after.email,
+        });
+      }
+    }
+    return after;
   }
 
   async updateSettings(id: string, settings: Record<string, unknown>): Promise<UserRecord> {
@@ -101,9 +158,12 @@ export class UsersService {
     await this.users.update(id, { lastActiveAt: now });
   }
 
-  delete(id: string): Promise<boolean> {
+  /** Deletes the user and their group memberships; emits userDeleted when a user was deleted. */
+  async delete(id: string): Promise<boolean> {
     this.lastActiveWrites.delete(id);
-    return this.users.delete(id);
+    const deleted = await this.users.delete(id);
+    if (deleted) await this.events?.emit('userDeleted', { userId: id });
+    return deleted;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
