@@ -308,6 +308,29 @@ for (const { target, enabled } of authTargets('auth sessions')) {
         await signin(app.http, 'pending@example.com', 'Another-Pass-8');
       });
 
+      it('lets the users router set a password and change an email (PASSWORD_UPDATER, email sync)', async () => {
+        const target = await addUser(app.http, admin, 'moved@example.com', 'user');
+        const tooLong = await agentOf(app)
+          .post(`/api/v1/users/${target.id}/update`)
+          .set(...bearer(admin))
+          .send({ password: 'y'.repeat(80) });
+        expect(tooLong.status).toBe(400);
+        expect(tooLong.body.detail).toMatch(/less than 72 bytes/);
+
+        const updated = await agentOf(app)
+          .post(`/api/v1/users/${target.id}/update`)
+          .set(...bearer(admin))
+          .send({ email: 'Moved-Here@example.com', password: 'Reset-By-Admin-1' });
+        expect(updated.status).toBe(200);
+        await signin(app.http, 'moved-here@example.com', 'Reset-By-Admin-1');
+        const oldEmail = await agentOf(app)
+          .post('/api/v1/auths/signin')
+          .send({ email: 'moved@example.com', password: 'Reset-By-Admin-1' });
+        expect(oldEmail.status).toBe(400);
+        // The old address is free again for a new account.
+        await addUser(app.http, admin, 'moved@example.com', 'user');
+      });
+
       it('records the timezone (any role)', async () => {
         const response = await agentOf(app)
           .post('/api/v1/auths/update/timezone')

@@ -13,9 +13,6 @@ const PUBLIC_FEATURE_KEYS = [
   'slim',
 ].sort();
 
-// The extended (signed-in / verified) blocks need a real session; they are covered by
-// libs/system/src/system.controller.spec.ts with a stand-in guard until signup lands, after
-// which a case here signs up and reads them for real.
 describe('GET /api/config', () => {
   let booted: BootedApp;
 
@@ -70,6 +67,100 @@ describe('GET /api/config', () => {
     const body = (await booted.http.get('/api/config').expect(200)).body;
     expect(body).not.toHaveProperty('onboarding');
     expect(body.status).toBe(true);
+  });
+});
+
+const VERIFIED_KEYS = [
+  'audio',
+  'code',
+  'default_models',
+  'default_pinned_models',
+  'default_prompt_suggestions',
+  'default_prompt_suggestions_i18n',
+  'file',
+  'google_drive',
+  'license_metadata',
+  'onedrive',
+  'permissions',
+  'ui',
+];
+const TOP_LEVEL = ['default_locale', 'features', 'i18n', 'name', 'oauth', 'status', 'version'];
+
+describe('GET /api/config and /api/version/updates with real sessions', () => {
+  let booted: BootedApp;
+  let adminToken: string;
+  let pendingToken: string;
+
+  beforeAll(async () => {
+    booted = await bootApp({
+      env: { PENDING_USER_OVERLAY_TITLE: 'Please wait', PENDING_USER_OVERLAY_CONTENT: 'Soon.' },
+    });
+    const admin = await booted.http
+      .post('/api/v1/auths/signup')
+      .send({ name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' })
+      .expect(200);
+    expect(admin.body.role).toBe('admin');
+    adminToken = admin.body.token;
+    const pending = await booted.http
+      .post('/api/v1/auths/add')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({
+        name: 'Pat',
+        email: 'pat@example.com',
+        password: 'another good one',
+        role: 'pending',
+      })
+      .expect(200);
+    pendingToken = pending.body.token;
+  });
+  afterAll(async () => {
+    await booted?.close();
+  });
+
+  it('a verified caller (Bearer or the token cookie) gets the extended block', async () => {
+    for (const call of [
+      booted.http.get('/api/config').set('Authorization', `Bearer ${adminToken}`),
+      booted.http.get('/api/config').set('Cookie', `token=${adminToken}`),
+    ]) {
+      const body = (await call.expect(200)).body;
+      expect(Object.keys(body).sort()).toEqual([...TOP_LEVEL, ...VERIFIED_KEYS].sort());
+      expect(body.features.enable_signup).toBe(false); // the first signup turned it off
+      expect(body.features).toHaveProperty('enable_api_keys');
+      expect(body.permissions.chat.delete).toBe(true);
+      expect(body.ui.pending_user_overlay_title).toBe('Please wait');
+    }
+  });
+
+  it('a pending caller gets the signed-in features and only the overlay texts', async () => {
+    const body = (
+      await booted.http
+        .get('/api/config')
+        .set('Authorization', `Bearer ${pendingToken}`)
+        .expect(200)
+    ).body;
+    expect(Object.keys(body).sort()).toEqual([...TOP_LEVEL, 'ui'].sort());
+    expect(body.features).toHaveProperty('enable_folders');
+    expect(body.ui).toEqual({
+      pending_user_overlay_title: 'Please wait',
+      pending_user_overlay_content: 'Soon.',
+    });
+  });
+
+  it('an invalid token is a 401, not the anonymous block', async () => {
+    await booted.http.get('/api/config').set('Authorization', 'Bearer nonsense').expect(401);
+  });
+
+  it('/api/version/updates: verified only; without a release feed latest = current', async () => {
+    const updates = await booted.http
+      .get('/api/version/updates')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .expect(200);
+    expect(updates.body).toEqual({ current: updates.body.current, latest: updates.body.current });
+    await booted.http
+      .get('/api/version/updates')
+      .set('Authorization', `Bearer ${pendingToken}`)
+      .expect(401);
+    await booted.http.get('/api/version/updates').expect(403);
   });
 });
 

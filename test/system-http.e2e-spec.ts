@@ -13,7 +13,19 @@ describe('OpenAPI docs', () => {
       expect(Object.keys(spec.body.paths)).toEqual(
         expect.arrayContaining(['/api/config', '/api/version', '/health', '/ready']),
       );
+      await booted.http.get('/docs/').expect(200);
       await booted.http.get('/docs/swagger-ui.css').expect(200);
+      const bundle = await booted.http.get('/docs/swagger-ui-bundle.js').expect(200);
+      expect(bundle.headers['content-type']).toMatch(/javascript/);
+      for (const path of [
+        '/docs/package.json',
+        '/docs/..%2f..%2fpackage.json',
+        '/docs/index.html',
+      ]) {
+        expect((await booted.http.get(path).expect(404)).body, path).toEqual({
+          detail: 'Not Found',
+        });
+      }
     } finally {
       await booted.close();
     }
@@ -53,21 +65,13 @@ describe("errors in Open WebUI's shape", () => {
     expect(response.body).toEqual({ detail: 'Not Found' });
   });
 
-  // The global filter means to answer FastAPI's 422 json_invalid and 413 "Request body too large",
-  // but Nest 12 wraps body-parser errors in an HttpException first, so today they come out as a
-  // 400 with the parser's message and a 413 with "request entity too large". Both are clear 4xx;
-  // the lead has the one-line filter fix, after which only the FastAPI shapes remain.
-  it('malformed JSON is a clear 4xx (422 json_invalid once the filter unwraps parser errors)', async () => {
+  it("malformed JSON is FastAPI's 422 json_invalid", async () => {
     const response = await booted.http
       .post('/api/version')
       .set('Content-Type', 'application/json')
       .send('{"broken": ');
-    if (response.status === 422) {
-      expect(response.body.detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body'] });
-    } else {
-      expect(response.status).toBe(400);
-      expect(typeof response.body.detail).toBe('string');
-    }
+    expect(response.status).toBe(422);
+    expect(response.body.detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body'] });
   });
 
   it('a body over the size limit is 413 with a detail', async () => {

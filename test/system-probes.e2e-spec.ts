@@ -1,3 +1,5 @@
+import { ModulesContainer } from '@nestjs/core';
+import { SystemModule } from '@atrium/system';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootApp, type BootedApp } from './harness/boot-app.js';
@@ -29,6 +31,28 @@ describe('probes', () => {
   it('GET /health/db and GET /ready are 200 once the app has started', async () => {
     expect((await booted.http.get('/health/db').expect(200)).body).toEqual({ status: true });
     expect((await booted.http.get('/ready').expect(200)).body).toEqual({ status: true });
+  });
+
+  // /ready turns 200 from HealthService.onApplicationBootstrap. Nest runs those hooks module by
+  // module, deepest first and the root last (ties in import order), so SystemModule's must come
+  // after every other module's bootstrap work (e.g. creating WEBUI_ADMIN_EMAIL's admin).
+  it("SystemModule's bootstrap hook runs after every other module's", () => {
+    const modules = [...booted.app.get(ModulesContainer).values()].sort(
+      (a, b) => b.distance - a.distance,
+    );
+    const systemIndex = modules.findIndex((module) => module.metatype === SystemModule);
+    expect(systemIndex).toBeGreaterThan(-1);
+    const late = modules
+      .slice(systemIndex + 1)
+      .filter((module) =>
+        [...module.providers.values()].some(
+          (wrapper) =>
+            typeof (wrapper.instance as { onApplicationBootstrap?: unknown } | undefined)
+              ?.onApplicationBootstrap === 'function',
+        ),
+      )
+      .map((module) => module.metatype.name);
+    expect(late).toEqual([]);
   });
 
   it('probes need no token and ignore a bad one', async () => {

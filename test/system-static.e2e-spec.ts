@@ -6,16 +6,6 @@ import { bootApp, type BootedApp } from './harness/boot-app.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** supertest leaves unknown content types as text; collect the raw bytes instead. */
-function binary(
-  response: NodeJS.ReadableStream & { setEncoding(encoding: string): void },
-  callback: (error: Error | null, body: Buffer) => void,
-): void {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => callback(null, Buffer.concat(chunks)));
-}
-
 describe('static files without a frontend build', () => {
   let booted: BootedApp;
 
@@ -29,7 +19,8 @@ describe('static files without a frontend build', () => {
   it.each(['/static/user.png', '/static/favicon.png', '/static/logo.png', '/static/splash.png'])(
     "%s is a PNG from Atrium's static dir",
     async (path) => {
-      const response = await booted.http.get(path).buffer(true).parse(binary).expect(200);
+      // superagent buffers image/* bodies into a Buffer.
+      const response = await booted.http.get(path).expect(200);
       expect(response.headers['content-type']).toBe('image/png');
       expect((response.body as Buffer).subarray(0, 8)).toEqual(PNG_SIGNATURE);
       expect(response.headers.etag).toBeDefined();

@@ -14,7 +14,7 @@ import {
   type ExecutionContext,
   type INestApplication,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ import {
   ErrorMessages,
   ForbiddenError,
   HttpExceptionFilter,
+  JsonPrimitiveInterceptor,
   UnauthorizedError,
   type AuthenticatedUser,
   type AuthRequirement,
@@ -55,16 +56,6 @@ import {
 
 const CALLER_HEADER = 'x-test-user';
 const DEFAULT_IMAGE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Reads a response body as bytes whatever its content type. */
-function binary(
-  response: NodeJS.ReadableStream,
-  done: (error: Error | null, body: Buffer) => void,
-): void {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 /** Stands in for the auth guard: the caller is the user named by a header. */
 @Injectable()
@@ -132,8 +123,8 @@ for (const { engine, enabled, variable } of engineMatrix()) {
 
     const as = (caller: UserRecord | undefined) => {
       const agent = request(app.getHttpServer());
-      const withCaller = <T extends request.Test>(test: T): T =>
-        (caller ? test.set(CALLER_HEADER, caller.id) : test) as T;
+      const withCaller = (test: request.Test): request.Test =>
+        caller ? test.set(CALLER_HEADER, caller.id) : test;
       return {
         get: (path: string) => withCaller(agent.get(path)),
         post: (path: string, body?: unknown) =>
@@ -173,12 +164,15 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         providers: [
           { provide: APP_PIPE, useFactory: createValidationPipe },
           { provide: APP_FILTER, useClass: HttpExceptionFilter },
+          { provide: APP_INTERCEPTOR, useClass: JsonPrimitiveInterceptor },
           { provide: APP_GUARD, useClass: HeaderAuthGuard },
           {
             provide: PASSWORD_UPDATER,
             useValue: {
-              setPassword: async (userId: string, password: string) =>
-                void passwords.push({ userId, password }),
+              setPassword: (userId: string, password: string) => {
+                passwords.push({ userId, password });
+                return Promise.resolve();
+              },
             },
           },
         ],
@@ -396,7 +390,9 @@ for (const { engine, enabled, variable } of engineMatrix()) {
 
     describe('own settings and info', () => {
       it('merges settings and drops ui.toolServers without features.direct_tool_servers', async () => {
-        await as(member).get('/api/v1/users/user/settings').expect(200, {});
+        const none = await as(member).get('/api/v1/users/user/settings').expect(200);
+        expect(none.text).toBe('null');
+        expect(none.headers['content-type']).toMatch(/^application\/json/);
         const first = await as(member)
           .post('/api/v1/users/user/settings/update', {
             ui: { theme: 'dark', toolServers: [{ url: 'x' }] },
@@ -431,7 +427,7 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         await as(member)
           .get('/api/v1/users/user/info')
           .expect(200, { location: 'Paris', lang: 'fr' });
-        await as(admin).get('/api/v1/users/user/info').expect(200, {});
+        expect((await as(admin).get('/api/v1/users/user/info').expect(200)).text).toBe('null');
       });
     });
 
@@ -479,8 +475,7 @@ for (const { engine, enabled, variable } of engineMatrix()) {
       it('serves profile images: redirect, inline data URI, or the default image', async () => {
         const fallback = await as(member)
           .get(`/api/v1/users/${member.id}/profile/image`)
-          .buffer(true)
-          .parse(binary)
+          .responseType('blob')
           .expect(200)
           .expect('Content-Type', 'image/png');
         expect(fallback.body).toEqual(DEFAULT_IMAGE);
@@ -497,8 +492,7 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         });
         const inline = await as(admin)
           .get(`/api/v1/users/${member.id}/profile/image`)
-          .buffer(true)
-          .parse(binary)
+          .responseType('blob')
           .expect(200)
           .expect('Content-Type', 'image/png')
           .expect('Content-Disposition', 'inline')
@@ -508,8 +502,7 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         await users.update(member.id, { profileImageUrl: 'data:image/svg+xml;base64,PHN2Zy8+' });
         const svg = await as(member)
           .get(`/api/v1/users/${member.id}/profile/image`)
-          .buffer(true)
-          .parse(binary)
+          .responseType('blob')
           .expect(200);
         expect(svg.body).toEqual(DEFAULT_IMAGE);
         await users.update(member.id, { profileImageUrl: '/user.png' });
@@ -757,6 +750,20 @@ for (const { engine, enabled, variable } of engineMatrix()) {
     });
 
     describe('helpers for other libraries', () => {
+      it('finds the primary admin even among users created in the same second', async () => {
+        const saved = clock.now;
+        clock.now = primary.createdAt;
+        const twin = await users.create({
+          id: '00000000-0000-4000-8000-000000000000',
+          name: 'Twin',
+          email: 'twin@example.com',
+          role: 'user',
+        });
+        clock.now = saved;
+        expect((await users.findPrimaryAdmin())?.id).toBe(primary.id);
+        await users.delete(twin.id);
+      });
+
       it('adds a user to DEFAULT_GROUP_ID when it exists and syncs group lists', async () => {
         const groups = app.get(GroupsService);
         expect(await groups.addUserToGroup('no-such-group', member.id)).toBe(false);

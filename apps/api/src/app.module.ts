@@ -1,6 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { CommonModule, createValidationPipe, HttpExceptionFilter } from '@atrium/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import {
+  CommonModule,
+  createValidationPipe,
+  HttpExceptionFilter,
+  JsonPrimitiveInterceptor,
+} from '@atrium/common';
 import { ConfigModule, type AppConfig } from '@atrium/config';
 import { DatabaseModule } from '@atrium/database';
 import { RedisModule } from '@atrium/redis';
@@ -31,6 +36,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: JsonPrimitiveInterceptor },
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { Auth, CurrentUser, Public, type AuthenticatedUser } from '@atrium/common';
 import type { Response } from 'express';
 import { AccountsService } from './accounts/accounts.service.js';
@@ -25,8 +25,6 @@ import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { UpdateTimezoneDto } from './dto/update-timezone.dto.js';
 import { PresentedSessionToken } from './guard/presented-credential.js';
 import { LenientBody } from './lenient-body.decorator.js';
-
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Open WebUI's /api/v1/auths router. FastAPI answers 200 to every POST, so these do too. */
 @Controller('api/v1/auths')
@@ -108,7 +106,6 @@ export class AuthsController {
   /** Answers a bare JSON `true`/`false` (Nest would send booleans as text/html). */
   @Post('update/password')
   @HttpCode(200)
-  @Header('Content-Type', JSON_CONTENT_TYPE)
   @Auth({ allowPending: true })
   updatePassword(
     @CurrentUser() caller: AuthenticatedUser,
@@ -171,7 +168,6 @@ export class AuthsController {
   }
 
   @Delete('api_key')
-  @Header('Content-Type', JSON_CONTENT_TYPE)
   @Auth({ allowPending: true })
   deleteApiKey(@CurrentUser() caller: AuthenticatedUser): Promise<boolean> {
     return this.apiKeys.delete(caller.id);

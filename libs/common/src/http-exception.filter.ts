@@ -47,10 +47,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
         headers: exception.headers,
       };
     }
-    if (exception instanceof HttpException) {
-      return { status: exception.getStatus(), body: { detail: detailOf(exception) }, headers: {} };
-    }
-    const parserError = exception as BodyParserError;
+    // Nest's Express adapter wraps body-parser errors in an HttpException (cause = the original).
+    const parserError = (
+      exception instanceof HttpException ? exception.cause : exception
+    ) as BodyParserError;
     if (parserError?.type === 'entity.too.large') {
       return { status: 413, body: { detail: ErrorMessages.REQUEST_TOO_LARGE }, headers: {} };
     }
@@ -62,6 +62,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
         },
         headers: {},
       };
+    }
+    if (exception instanceof HttpException) {
+      return { status: exception.getStatus(), body: { detail: detailOf(exception) }, headers: {} };
     }
     if (
       typeof parserError?.status === 'number' &&

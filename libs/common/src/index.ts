@@ -6,5 +6,6 @@ export * from './domain-error.js';
 export * from './error-messages.js';
 export * from './http-exception.filter.js';
 export * from './ids.js';
+export * from './json-primitive.interceptor.js';
 export * from './pagination.js';
 export * from './validation.js';

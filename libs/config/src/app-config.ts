@@ -15,6 +15,13 @@ export interface AppConfig {
     frontendBuildDir?: string;
     staticDir: string;
     requestBodyLimit: string;
+    offlineMode: boolean;
+    enableVersionUpdateCheck: boolean;
+    /** A GitHub-style "latest release" JSON ({tag_name}); unset means no lookup. */
+    versionUpdateCheckUrl?: string;
+    deploymentId?: string;
+    buildHash: string;
+    defaultLocale: string;
   };
   dataDir: string;
   secretKey: string;

@@ -42,6 +42,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     `expected a size such as 20mb, got "${bodyLimit}"`,
   );
   const seeds = readPersistedSeeds(reader, webuiAuth);
+  const offlineMode = reader.bool('OFFLINE_MODE', false);
 
   const config: AppConfig = {
     server: {
@@ -53,6 +54,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       frontendBuildDir: optionalPath(reader.optionalString('FRONTEND_BUILD_DIR')),
       staticDir: resolve(reader.string('STATIC_DIR', './apps/api/static')),
       requestBodyLimit: bodyLimit,
+      offlineMode,
+      enableVersionUpdateCheck: reader.bool('ENABLE_VERSION_UPDATE_CHECK', true) && !offlineMode,
+      versionUpdateCheckUrl: reader.optionalString('VERSION_UPDATE_CHECK_URL'),
+      deploymentId: reader.optionalString('DEPLOYMENT_ID'),
+      buildHash: reader.string('WEBUI_BUILD_HASH', 'dev-build'),
+      defaultLocale: reader.string('DEFAULT_LOCALE', ''),
     },
     dataDir,
     secretKey: '',

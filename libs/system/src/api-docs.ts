@@ -5,11 +5,18 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '@atrium/config';
 import { readPackageVersion } from './build-info.js';
+import { escapeMarkup } from './escape-markup.js';
 
 const DOCS_PATH = '/docs';
 const OPENAPI_PATH = '/openapi.json';
 /** Swagger UI's files that the docs page loads (served from the swagger-ui-dist package). */
-const UI_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
+const UI_FILES = new Set([
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'favicon-32x32.png',
+  'favicon-16x16.png',
+]);
 
 interface LoadedDocs {
   document: OpenAPIObject;
@@ -37,12 +44,18 @@ export function setupApiDocs(app: INestApplication, config: AppConfig): boolean 
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     const path = request.path;
     const file = path.startsWith(`${DOCS_PATH}/`) ? path.slice(DOCS_PATH.length + 1) : undefined;
-    if (path !== OPENAPI_PATH && path !== DOCS_PATH && file !== '' && !(file && UI_FILES.has(file))) {
+    if (
+      path !== OPENAPI_PATH &&
+      path !== DOCS_PATH &&
+      file !== '' &&
+      !(file && UI_FILES.has(file))
+    ) {
       return next();
     }
     load().then(({ document, uiDir }) => {
       if (path === OPENAPI_PATH) response.json(document);
-      else if (file) response.sendFile(file, { root: uiDir }, (error?: Error) => error && next(error));
+      else if (file)
+        response.sendFile(file, { root: uiDir }, (error?: Error) => error && next(error));
       else response.type('html').send(docsPage(config.server.webuiName));
     }, next);
   });
@@ -66,7 +79,7 @@ async function loadDocs(app: INestApplication, config: AppConfig): Promise<Loade
 }
 
 function docsPage(title: string): string {
-  const safeTitle = title.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  const safeTitle = escapeMarkup(title);
   return `<!doctype html>
 <html lang="en">
 <head>

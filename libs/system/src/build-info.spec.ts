@@ -8,9 +8,15 @@ describe('build info', () => {
   it("reads Atrium's version from the nearest atrium package.json above", () => {
     const root = mkdtempSync(join(tmpdir(), 'atrium-version-'));
     try {
-      writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'atrium', version: '3.2.1' }));
+      writeFileSync(
+        join(root, 'package.json'),
+        JSON.stringify({ name: 'atrium', version: '3.2.1' }),
+      );
       mkdirSync(join(root, 'dist/libs/system/src'), { recursive: true });
-      writeFileSync(join(root, 'dist/package.json'), JSON.stringify({ name: 'something-else', version: '9.9.9' }));
+      writeFileSync(
+        join(root, 'dist/package.json'),
+        JSON.stringify({ name: 'something-else', version: '9.9.9' }),
+      );
       expect(readPackageVersion(join(root, 'dist/libs/system/src'))).toBe('3.2.1');
     } finally {
       rmSync(root, { recursive: true, force: true });

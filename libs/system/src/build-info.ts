@@ -15,7 +15,10 @@ export function readPackageVersion(startDir = dirname(fileURLToPath(import.meta.
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
       try {
-        const parsed = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown; version?: unknown };
+        const parsed = JSON.parse(readFileSync(candidate, 'utf8')) as {
+          name?: unknown;
+          version?: unknown;
+        };
         if (parsed.name === 'atrium' && typeof parsed.version === 'string') return parsed.version;
       } catch {
         // An unreadable package.json on the way up is not ours; keep looking.

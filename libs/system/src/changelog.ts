@@ -1,3 +1,5 @@
+import { escapeMarkup } from './escape-markup.js';
+
 /**
  * Atrium's release notes, newest first, in the shape Open WebUI's "What's new" dialog reads:
  * version -> {date, <section>: [{title, content, raw}]}. Sections the dialog colours are
@@ -11,14 +13,16 @@ export interface ChangelogItem {
 
 export type ChangelogSection = 'added' | 'changed' | 'fixed' | 'removed';
 
-export type ChangelogRelease = { date: string } & Partial<Record<ChangelogSection, ChangelogItem[]>>;
+export type ChangelogRelease = { date: string } & Partial<
+  Record<ChangelogSection, ChangelogItem[]>
+>;
 
 function item(title: string, content: string): ChangelogItem {
-  return { title, content, raw: `<li><strong>${escapeHtml(title)}</strong>: ${escapeHtml(content)}</li>` };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return {
+    title,
+    content,
+    raw: `<li><strong>${escapeMarkup(title)}</strong>: ${escapeMarkup(content)}</li>`,
+  };
 }
 
 export const CHANGELOG: Readonly<Record<string, ChangelogRelease>> = {

@@ -86,7 +86,8 @@ export const DEFAULT_PROMPT_SUGGESTIONS: readonly PromptSuggestion[] = [
   },
   {
     title: ['Draft an email', 'asking to move a meeting'],
-    content: 'Write a short, polite email asking to move our meeting from Tuesday to Thursday afternoon.',
+    content:
+      'Write a short, polite email asking to move our meeting from Tuesday to Thursday afternoon.',
   },
   {
     title: ['Explain a concept', 'as if I were new to it'],
@@ -94,7 +95,8 @@ export const DEFAULT_PROMPT_SUGGESTIONS: readonly PromptSuggestion[] = [
   },
   {
     title: ['Review my code', 'for bugs and readability'],
-    content: 'Review the code I paste next: point out bugs first, then anything that hurts readability.',
+    content:
+      'Review the code I paste next: point out bugs first, then anything that hurts readability.',
   },
   {
     title: ['Plan a week', 'of simple dinners'],

@@ -44,7 +44,11 @@ describe('ClientConfigService onboarding', () => {
 
   it('concurrent page loads share one query', async () => {
     const { service, count } = setup([1]);
-    await Promise.all([service.forCaller(undefined), service.forCaller(undefined), service.forCaller(undefined)]);
+    await Promise.all([
+      service.forCaller(undefined),
+      service.forCaller(undefined),
+      service.forCaller(undefined),
+    ]);
     expect(count).toHaveBeenCalledTimes(1);
   });
 

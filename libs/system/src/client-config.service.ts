@@ -4,7 +4,10 @@ import { Clock, type AuthenticatedUser } from '@atrium/common';
 import { SettingsService } from '@atrium/settings';
 import { UsersService } from '@atrium/users';
 import { BUILD_INFO, type BuildInfo } from './build-info.js';
-import { DEFAULT_PROMPT_SUGGESTIONS, PENDING_CLIENT_CONFIG as PENDING } from './client-config.defaults.js';
+import {
+  DEFAULT_PROMPT_SUGGESTIONS,
+  PENDING_CLIENT_CONFIG as PENDING,
+} from './client-config.defaults.js';
 import type {
   ClientConfigResponse,
   OverlayUi,
@@ -57,11 +60,6 @@ export class ClientConfigService {
     if (verified) return { ...response, ...this.verifiedBlock() };
     if (user?.role === 'pending') return { ...response, ui: this.overlayUi() };
     return response;
-  }
-
-  /** Forgets the cached user presence (e.g. after all users were removed in a test or reset). */
-  resetUserPresence(): void {
-    this.usersExistUntil = 0;
   }
 
   private publicFeatures(): PublicFeatures {
@@ -133,7 +131,10 @@ export class ClientConfigService {
         content: suggestion.content,
       })),
       default_prompt_suggestions_i18n: null,
-      code: { engine: PENDING.codeExecutionEngine, interpreter_engine: PENDING.codeInterpreterEngine },
+      code: {
+        engine: PENDING.codeExecutionEngine,
+        interpreter_engine: PENDING.codeInterpreterEngine,
+      },
       audio: {
         realtime: { enabled: null, model: null, voice: null },
         tts: { engine: PENDING.ttsEngine, voice: PENDING.ttsVoice, split_on: PENDING.ttsSplitOn },

@@ -6,7 +6,9 @@ import { ProbeFailedError } from './system.errors.js';
 
 function setup(options: { db?: () => Promise<boolean>; redisPing?: () => Promise<string> } = {}) {
   const database = { ping: options.db ?? (() => Promise.resolve(true)) } as DatabaseHealth;
-  const redis = { client: options.redisPing ? { ping: options.redisPing } : undefined } as unknown as RedisConnection;
+  const redis = {
+    client: options.redisPing ? { ping: options.redisPing } : undefined,
+  } as unknown as RedisConnection;
   const service = new HealthService(database, redis);
   service.onApplicationBootstrap();
   return service;
@@ -25,19 +27,30 @@ async function failureOf(work: Promise<void>): Promise<string | undefined> {
 
 describe('HealthService', () => {
   it('is not ready before the application has bootstrapped', async () => {
-    const service = new HealthService({ ping: () => Promise.resolve(true) } as DatabaseHealth, {} as RedisConnection);
+    const service = new HealthService(
+      { ping: () => Promise.resolve(true) } as DatabaseHealth,
+      {} as RedisConnection,
+    );
     expect(await failureOf(service.assertReady())).toBe('Startup not complete');
     service.onApplicationBootstrap();
     expect(await failureOf(service.assertReady())).toBeUndefined();
   });
 
   it('reports the database first, then Redis', async () => {
-    expect(await failureOf(setup({ db: () => Promise.resolve(false) }).assertReady())).toBe('Database not ready');
-    expect(await failureOf(setup({ db: () => Promise.resolve(false) }).assertDatabase())).toBe('Database not ready');
-    const redisDown = setup({ redisPing: () => Promise.reject(new Error('Connection is closed.')) });
+    expect(await failureOf(setup({ db: () => Promise.resolve(false) }).assertReady())).toBe(
+      'Database not ready',
+    );
+    expect(await failureOf(setup({ db: () => Promise.resolve(false) }).assertDatabase())).toBe(
+      'Database not ready',
+    );
+    const redisDown = setup({
+      redisPing: () => Promise.reject(new Error('Connection is closed.')),
+    });
     expect(await failureOf(redisDown.assertReady())).toBe('Redis not ready');
     expect(await failureOf(redisDown.assertDatabase())).toBeUndefined();
-    expect(await failureOf(setup({ redisPing: () => Promise.resolve('PONG') }).assertReady())).toBeUndefined();
+    expect(
+      await failureOf(setup({ redisPing: () => Promise.resolve('PONG') }).assertReady()),
+    ).toBeUndefined();
   });
 
   it('a probe that hangs fails after its timeout instead of hanging the request', async () => {

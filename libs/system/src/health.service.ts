@@ -30,7 +30,8 @@ export class HealthService implements OnApplicationBootstrap {
 
   /** Throws ProbeFailedError (503) when the database does not answer. */
   async assertDatabase(): Promise<void> {
-    if (!(await this.databaseAnswers())) throw new ProbeFailedError(ProbeFailures.DATABASE_NOT_READY);
+    if (!(await this.databaseAnswers()))
+      throw new ProbeFailedError(ProbeFailures.DATABASE_NOT_READY);
   }
 
   /** Throws ProbeFailedError (503) unless started, the database answers and Redis (when configured) answers. */
@@ -47,7 +48,8 @@ export class HealthService implements OnApplicationBootstrap {
   private async readinessFailure(): Promise<ProbeFailure | undefined> {
     if (!this.startupComplete) return ProbeFailures.STARTUP_NOT_COMPLETE;
     if (!(await this.databaseAnswers())) return ProbeFailures.DATABASE_NOT_READY;
-    if (this.redis.client && !(await this.redisAnswers(this.redis.client))) return ProbeFailures.REDIS_NOT_READY;
+    if (this.redis.client && !(await this.redisAnswers(this.redis.client)))
+      return ProbeFailures.REDIS_NOT_READY;
     return undefined;
   }
 

@@ -41,14 +41,18 @@ describe('StaticAssetsService', () => {
       root: join(root, 'static-dir'),
       relativePath: 'favicon.png',
     });
-    expect(await withFrontend.resolve('GET', '/favicon.png')).toMatchObject({ root: join(root, 'static-dir') });
+    expect(await withFrontend.resolve('GET', '/favicon.png')).toMatchObject({
+      root: join(root, 'static-dir'),
+    });
     expect(await withFrontend.resolve('GET', '/static/custom.css')).toMatchObject({
       root: join(root, 'build', 'static'),
     });
   });
 
   it('a directory serves its index.html; "/" serves the SPA entry', async () => {
-    expect(await withFrontend.resolve('GET', '/docs-page/')).toMatchObject({ relativePath: 'docs-page/index.html' });
+    expect(await withFrontend.resolve('GET', '/docs-page/')).toMatchObject({
+      relativePath: 'docs-page/index.html',
+    });
     expect(await withFrontend.resolve('HEAD', '/')).toMatchObject({ relativePath: 'index.html' });
   });
 
@@ -60,7 +64,14 @@ describe('StaticAssetsService', () => {
   });
 
   it('never answers under the API prefixes, even for names that exist in the build', async () => {
-    for (const path of ['/api', '/api/config', '/docs', '/openapi.json', '/manifest.json', '/ws/socket.io/']) {
+    for (const path of [
+      '/api',
+      '/api/config',
+      '/docs',
+      '/openapi.json',
+      '/manifest.json',
+      '/ws/socket.io/',
+    ]) {
       expect(await withFrontend.resolve('GET', path)).toEqual({ kind: 'pass' });
     }
   });

@@ -34,12 +34,15 @@ const STATIC_PREFIX = '/static';
 const ROOT_IMAGES = new Set(['/favicon.png', '/user.png']);
 
 /** A missing path with one of these extensions (or under /_app/) is a real 404, not the SPA page. */
-const ASSET_EXTENSIONS = new Set([
-  '.js', '.mjs', '.cjs', '.css', '.map', '.json', '.wasm', '.txt', '.xml', '.webmanifest',
-  '.png', '.jpg', '.jpeg', '.gif', '.svg', '.ico', '.webp', '.avif', '.bmp',
-  '.woff', '.woff2', '.ttf', '.otf', '.eot',
-  '.mp3', '.mp4', '.wav', '.ogg', '.webm', '.pdf', '.zip', '.gz', '.br', '.data', '.whl', '.tar',
-]);
+const ASSET_EXTENSIONS = new Set(
+  (
+    'js mjs cjs css map json wasm txt xml webmanifest ' +
+    'png jpg jpeg gif svg ico webp avif bmp woff woff2 ttf otf eot ' +
+    'mp3 mp4 wav ogg webm pdf zip gz br data whl tar'
+  )
+    .split(' ')
+    .map((extension) => `.${extension}`),
+);
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Everything else revalidates (ETag / Last-Modified make that a cheap 304). */
@@ -64,7 +67,9 @@ export class StaticAssetsService {
     const options = systemOptions(config);
     const staticDir = resolve(options.staticDir);
     this.frontendDir = options.frontendBuildDir ? resolve(options.frontendBuildDir) : undefined;
-    this.staticDirs = this.frontendDir ? [staticDir, join(this.frontendDir, 'static')] : [staticDir];
+    this.staticDirs = this.frontendDir
+      ? [staticDir, join(this.frontendDir, 'static')]
+      : [staticDir];
     this.rootImageDirs = this.frontendDir ? [staticDir, this.frontendDir] : [staticDir];
   }
 
@@ -74,7 +79,11 @@ export class StaticAssetsService {
     if (path === undefined) return { kind: 'pass' };
 
     if (underPrefix(path, STATIC_PREFIX)) {
-      return (await this.findFile(this.staticDirs, path.slice(STATIC_PREFIX.length))) ?? { kind: 'not-found' };
+      return (
+        (await this.findFile(this.staticDirs, path.slice(STATIC_PREFIX.length))) ?? {
+          kind: 'not-found',
+        }
+      );
     }
     if (API_PREFIXES.some((prefix) => underPrefix(path, prefix))) return { kind: 'pass' };
     if (ROOT_IMAGES.has(path)) {
@@ -99,7 +108,12 @@ export class StaticAssetsService {
         if (absolute !== root && !absolute.startsWith(root + sep)) continue;
         const info = await stat(absolute).catch(() => undefined);
         if (info?.isFile()) {
-          return { kind: 'file', root, relativePath: candidate.join('/'), headers: headersFor(candidate) };
+          return {
+            kind: 'file',
+            root,
+            relativePath: candidate.join('/'),
+            headers: headersFor(candidate),
+          };
         }
       }
     }
@@ -132,7 +146,8 @@ function decodePath(rawPath: string): string | undefined {
 /** Path segments, or undefined for traversal and hidden files (".env", "..", ".git/"). */
 function safeSegments(path: string): string[] | undefined {
   const segments = path.split('/').filter((segment) => segment.length > 0);
-  if (segments.some((segment) => segment.startsWith('.') || segment.includes('\\'))) return undefined;
+  if (segments.some((segment) => segment.startsWith('.') || segment.includes('\\')))
+    return undefined;
   return segments;
 }
 

@@ -1,4 +1,9 @@
-import { Injectable, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import {
+  Injectable,
+  type CanActivate,
+  type ExecutionContext,
+  type INestApplication,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -15,15 +20,17 @@ import { VersionService } from './version.service.js';
 import { WebManifestService } from './web-manifest.service.js';
 
 /**
- * HTTP test of GET /api/config by role. The real global guard belongs to the auth library and is
- * not there yet: this stand-in only does what @Public({identifyCaller: true}) promises, setting
- * request.user from an `x-test-role` header. test/system-config.e2e-spec.ts covers the anonymous
- * case end to end.
+ * HTTP test of GET /api/config by role, with this module alone. A stand-in replaces the global
+ * auth guard (libs/auth) and does only what @Public({identifyCaller: true}) promises: it sets
+ * request.user from an `x-test-role` header. test/system-config.e2e-spec.ts checks the same
+ * blocks end to end with real sessions.
  */
 @Injectable()
 class StandInIdentifyingGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const http = context.switchToHttp().getRequest<{ headers: Record<string, string>; user?: AuthenticatedUser }>();
+    const http = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string>; user?: AuthenticatedUser }>();
     const role = http.headers['x-test-role'] as Role | undefined;
     if (role) {
       http.user = {
@@ -131,7 +138,10 @@ describe('GET /api/config by caller', () => {
         Clock,
         { provide: APP_CONFIG, useValue: config },
         { provide: BUILD_INFO, useValue: { version: '1.2.3', deploymentId: 'deploy-1' } },
-        { provide: SettingsService, useValue: { get: (key: PersistedSettingKey) => settingsValues[key] } },
+        {
+          provide: SettingsService,
+          useValue: { get: (key: PersistedSettingKey) => settingsValues[key] },
+        },
         { provide: UsersService, useValue: { count: () => Promise.resolve(userCount) } },
         { provide: APP_GUARD, useClass: StandInIdentifyingGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
@@ -168,7 +178,9 @@ describe('GET /api/config by caller', () => {
   it('pending: public block, signed-in features and only the overlay texts of ui', async () => {
     const body = (await get('pending')).body;
     expect(Object.keys(body).sort()).toEqual([...TOP_LEVEL, 'ui'].sort());
-    expect(Object.keys(body.features).sort()).toEqual([...PUBLIC_FEATURES, ...SIGNED_IN_FEATURES].sort());
+    expect(Object.keys(body.features).sort()).toEqual(
+      [...PUBLIC_FEATURES, ...SIGNED_IN_FEATURES].sort(),
+    );
     expect(body.ui).toEqual({
       pending_user_overlay_title: 'Hold on',
       pending_user_overlay_content: 'An admin will let you in.',
@@ -180,7 +192,9 @@ describe('GET /api/config by caller', () => {
     expect(Object.keys(body).sort()).toEqual([...TOP_LEVEL, ...VERIFIED_KEYS].sort());
     expect(body).not.toHaveProperty('onboarding');
     expect(body).not.toHaveProperty('user_count');
-    expect(Object.keys(body.features).sort()).toEqual([...PUBLIC_FEATURES, ...SIGNED_IN_FEATURES].sort());
+    expect(Object.keys(body.features).sort()).toEqual(
+      [...PUBLIC_FEATURES, ...SIGNED_IN_FEATURES].sort(),
+    );
     expect(body.permissions).toEqual(config.seeds['user.permissions']);
     expect(body.ui).toEqual({
       default_interface_settings: {},
@@ -190,7 +204,11 @@ describe('GET /api/config by caller', () => {
       iframe_csp: '',
     });
     expect(body.code).toEqual({ engine: 'pyodide', interpreter_engine: 'pyodide' });
-    expect(body.file).toEqual({ max_size: null, max_count: null, image_compression: { width: null, height: null } });
+    expect(body.file).toEqual({
+      max_size: null,
+      max_count: null,
+      image_compression: { width: null, height: null },
+    });
     expect(body.audio).toEqual({
       realtime: { enabled: null, model: null, voice: null },
       tts: { engine: '', voice: 'alloy', split_on: 'punctuation' },

@@ -3,7 +3,11 @@ import { Auth, CurrentUser, Public, type AuthenticatedUser } from '@atrium/commo
 import { ClientConfigService } from './client-config.service.js';
 import type { ChangelogRelease } from './changelog.js';
 import type { ClientConfigResponse } from './dto/client-config.dto.js';
-import { VersionService, type VersionResponse, type VersionUpdatesResponse } from './version.service.js';
+import {
+  VersionService,
+  type VersionResponse,
+  type VersionUpdatesResponse,
+} from './version.service.js';
 import { WebManifestService, type WebManifest } from './web-manifest.service.js';
 
 /** App-level routes of Open WebUI's main.py that describe the instance to the frontend. */

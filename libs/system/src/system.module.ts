@@ -28,7 +28,10 @@ import { WebManifestService } from './web-manifest.service.js';
       useFactory: (config: AppConfig): BuildInfo => {
         const options = systemOptions(config);
         const version = readPackageVersion();
-        return { version, deploymentId: deploymentIdFor(version, options.buildHash, options.deploymentId) };
+        return {
+          version,
+          deploymentId: deploymentIdFor(version, options.buildHash, options.deploymentId),
+        };
       },
     },
     ClientConfigService,
@@ -42,6 +45,8 @@ import { WebManifestService } from './web-manifest.service.js';
 })
 export class SystemModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(StaticAssetsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer
+      .apply(StaticAssetsMiddleware)
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

@@ -1,20 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '@atrium/common';
-import { loadConfig, type AppConfig } from '@atrium/config';
+import { loadConfig } from '@atrium/config';
 import { CHANGELOG_RELEASES_SHOWN } from './changelog.js';
-import type { LatestReleaseClient } from './latest-release.client.js';
 import { UPDATE_CHECK_TIMEOUT_MS, VersionService } from './version.service.js';
 
 function setup(server: Record<string, unknown>, answers: (string | null)[] = []) {
   const base = loadConfig({ WEBUI_SECRET_KEY: 'unit', DATA_DIR: '/tmp/atrium-unit-system' });
-  const config = { ...base, server: { ...base.server, ...server } } as AppConfig;
+  const config = { ...base, server: { ...base.server, ...server } };
   let now = 0;
   const clock = { nowMs: () => now } as Clock;
   const fetchLatestVersion = vi.fn(() => Promise.resolve(answers.shift() ?? null));
   const service = new VersionService(
     config,
     { version: '1.0.0', deploymentId: 'deploy' },
-    { fetchLatestVersion } as unknown as LatestReleaseClient,
+    { fetchLatestVersion },
     clock,
   );
   return { service, fetchLatestVersion, advance: (ms: number) => (now += ms) };
@@ -28,7 +27,10 @@ describe('VersionService', () => {
   });
 
   it('a disabled check answers latest = current without any lookup (Open WebUI)', async () => {
-    const { service, fetchLatestVersion } = setup({ enableVersionUpdateCheck: false, versionUpdateCheckUrl: FEED });
+    const { service, fetchLatestVersion } = setup({
+      enableVersionUpdateCheck: false,
+      versionUpdateCheckUrl: FEED,
+    });
     expect(await service.updates()).toEqual({ current: '1.0.0', latest: '1.0.0' });
     expect(fetchLatestVersion).not.toHaveBeenCalled();
   });
@@ -40,7 +42,10 @@ describe('VersionService', () => {
   });
 
   it('looks the release up with a one-second budget and caches the answer', async () => {
-    const { service, fetchLatestVersion, advance } = setup({ versionUpdateCheckUrl: FEED }, ['1.1.0', '1.2.0']);
+    const { service, fetchLatestVersion, advance } = setup({ versionUpdateCheckUrl: FEED }, [
+      '1.1.0',
+      '1.2.0',
+    ]);
     expect(await service.updates()).toEqual({ current: '1.0.0', latest: '1.1.0' });
     expect(fetchLatestVersion).toHaveBeenCalledWith(FEED, UPDATE_CHECK_TIMEOUT_MS);
     expect(UPDATE_CHECK_TIMEOUT_MS).toBe(1_000);
@@ -51,7 +56,10 @@ describe('VersionService', () => {
   });
 
   it('a failed lookup gives latest: null and is retried after a minute', async () => {
-    const { service, fetchLatestVersion, advance } = setup({ versionUpdateCheckUrl: FEED }, [null, '2.0.0']);
+    const { service, fetchLatestVersion, advance } = setup({ versionUpdateCheckUrl: FEED }, [
+      null,
+      '2.0.0',
+    ]);
     expect(await service.updates()).toEqual({ current: '1.0.0', latest: null });
     expect((await service.updates()).latest).toBeNull();
     expect(fetchLatestVersion).toHaveBeenCalledTimes(1);
@@ -63,6 +71,7 @@ describe('VersionService', () => {
     const changelog = setup({}).service.changelog();
     expect(Object.keys(changelog).length).toBeGreaterThan(0);
     expect(Object.keys(changelog).length).toBeLessThanOrEqual(CHANGELOG_RELEASES_SHOWN);
-    for (const release of Object.values(changelog)) expect(release.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const release of Object.values(changelog))
+      expect(release.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { SettingsService } from '@atrium/settings';
+import { escapeMarkup } from './escape-markup.js';
 
 export interface WebManifest {
   name: string;
@@ -43,8 +44,8 @@ export class WebManifestService {
 
   /** /opensearch.xml: lets browsers add the instance as a search engine (WEBUI_URL based). */
   openSearchXml(): string {
-    const name = escapeXml(this.config.server.webuiName);
-    const base = escapeXml(this.settings.get('webui.url').replace(/\/+$/, ''));
+    const name = escapeMarkup(this.config.server.webuiName);
+    const base = escapeMarkup(this.settings.get('webui.url').replace(/\/+$/, ''));
     return [
       '<?xml version="1.0" encoding="UTF-8"?>',
       '<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/" xmlns:moz="http://www.mozilla.org/2006/browser/search/">',
@@ -58,8 +59,4 @@ export class WebManifestService {
       '',
     ].join('\n');
   }
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -31,25 +31,29 @@ describe('GroupsService', () => {
   beforeEach(() => {
     stored.clear();
     groups = {
-      insert: vi.fn(async (record: GroupRecord) => void stored.set(record.id, record)),
-      findById: vi.fn(async (id: string) => stored.get(id) ?? null),
-      findAll: vi.fn(async () => [...stored.values()]),
-      findByMember: vi.fn(async () => []),
-      findGroupIdsByMember: vi.fn(async () => []),
-      findExistingIds: vi.fn(async (ids: string[]) => ids.filter((id) => stored.has(id))),
-      findMemberIds: vi.fn(async () => ['u1']),
-      findSummariesByMembers: vi.fn(async () => new Map()),
-      countMembers: vi.fn(async (ids: string[]) => new Map(ids.map((id) => [id, 2]))),
-      update: vi.fn(async () => undefined),
-      delete: vi.fn(async (id: string) => stored.delete(id)),
-      addMembers: vi.fn(async () => 1),
-      removeMembers: vi.fn(async () => undefined),
-      replaceMembers: vi.fn(async () => undefined),
-      replaceUserGroups: vi.fn(async () => undefined),
+      insert: vi.fn((record: GroupRecord) => Promise.resolve(void stored.set(record.id, record))),
+      findById: vi.fn((id: string) => Promise.resolve(stored.get(id) ?? null)),
+      findAll: vi.fn(() => Promise.resolve([...stored.values()])),
+      findByMember: vi.fn(() => Promise.resolve([])),
+      findGroupIdsByMember: vi.fn(() => Promise.resolve([])),
+      findExistingIds: vi.fn((ids: string[]) =>
+        Promise.resolve(ids.filter((id) => stored.has(id))),
+      ),
+      findMemberIds: vi.fn(() => Promise.resolve(['u1'])),
+      findSummariesByMembers: vi.fn(() => Promise.resolve(new Map())),
+      countMembers: vi.fn((ids: string[]) => Promise.resolve(new Map(ids.map((id) => [id, 2])))),
+      update: vi.fn(() => Promise.resolve(undefined)),
+      delete: vi.fn((id: string) => Promise.resolve(stored.delete(id))),
+      addMembers: vi.fn(() => Promise.resolve(1)),
+      removeMembers: vi.fn(() => Promise.resolve(undefined)),
+      replaceMembers: vi.fn(() => Promise.resolve(undefined)),
+      replaceUserGroups: vi.fn(() => Promise.resolve(undefined)),
     };
     users = {
-      findExistingIds: vi.fn(async (ids: string[]) => ids.filter((id) => id.startsWith('u'))),
-      findByGroupId: vi.fn(async () => []),
+      findExistingIds: vi.fn((ids: string[]) =>
+        Promise.resolve(ids.filter((id) => id.startsWith('u'))),
+      ),
+      findByGroupId: vi.fn(() => Promise.resolve([])),
       isActive: vi.fn(() => false),
     };
     const clock = { nowSeconds: () => NOW } as Clock;
@@ -76,7 +80,10 @@ describe('GroupsService', () => {
   });
 
   it('keeps a share setting the form gave', async () => {
-    const created = await service.createGroup('admin', { name: 'T', data: { config: { share: false }, x: 1 } });
+    const created = await service.createGroup('admin', {
+      name: 'T',
+      data: { config: { share: false }, x: 1 },
+    });
     expect(created.data).toEqual({ config: { share: false }, x: 1 });
   });
 
@@ -161,6 +168,10 @@ describe('GroupsService', () => {
 
   it('exports the member ids with the group', async () => {
     stored.set('g1', group('g1'));
-    expect(await service.exportGroup('g1')).toMatchObject({ id: 'g1', memberCount: 2, userIds: ['u1'] });
+    expect(await service.exportGroup('g1')).toMatchObject({
+      id: 'g1',
+      memberCount: 2,
+      userIds: ['u1'],
+    });
   });
 });

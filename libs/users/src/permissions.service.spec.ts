@@ -8,9 +8,9 @@ import { PermissionsService } from './permissions.service.js';
 function setup(stored: PermissionTree, groupTrees: unknown[] = []) {
   const settings = {
     get: vi.fn(() => stored),
-    update: vi.fn(async () => undefined),
+    update: vi.fn(() => Promise.resolve(undefined)),
   };
-  const groups = { findPermissionsByMember: vi.fn(async () => groupTrees) };
+  const groups = { findPermissionsByMember: vi.fn(() => Promise.resolve(groupTrees)) };
   const service = new PermissionsService(
     settings as unknown as SettingsService,
     groups as unknown as GroupsRepository,
@@ -25,7 +25,9 @@ describe('PermissionsService', () => {
     expect(defaults.chat.delete).toBe(false);
     expect(defaults.chat.edit).toBe(true);
     expect(defaults.workspace.models).toBe(false);
-    expect(Object.keys(defaults)).toEqual(expect.arrayContaining(Object.keys(builtInDefaultPermissions())));
+    expect(Object.keys(defaults)).toEqual(
+      expect.arrayContaining(Object.keys(builtInDefaultPermissions())),
+    );
   });
 
   it('keeps sections and flags of the stored defaults that Atrium does not know', () => {
@@ -84,7 +86,10 @@ describe('PermissionsService', () => {
 
   it('stores new defaults completed with built-in defaults', async () => {
     const { service, settings } = setup({});
-    const stored = await service.setDefaultPermissions({ chat: { delete: false }, ui: { x: true } });
+    const stored = await service.setDefaultPermissions({
+      chat: { delete: false },
+      ui: { x: true },
+    });
     expect(stored.chat.delete).toBe(false);
     expect(stored.chat.edit).toBe(true);
     expect(stored.ui).toEqual({ x: true });

@@ -29,6 +29,10 @@ describe('UserEventsService', () => {
     events.onUserRoleChanged(roleChanges);
     await events.emit('userDeleted', { userId: 'u1' });
     await events.emit('userRoleChanged', { userId: 'u1', previousRole: 'user', role: 'admin' });
-    expect(roleChanges).toHaveBeenCalledExactlyOnceWith({ userId: 'u1', previousRole: 'user', role: 'admin' });
+    expect(roleChanges).toHaveBeenCalledExactlyOnceWith({
+      userId: 'u1',
+      previousRole: 'user',
+      role: 'admin',
+    });
   });
 });

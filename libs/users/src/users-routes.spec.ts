@@ -43,12 +43,16 @@ function routesOf(controller: abstract new (...args: never[]) => unknown): strin
   const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
   const prototype = controller.prototype as Record<string, unknown>;
   return Object.getOwnPropertyNames(prototype)
-    .filter((name) => name !== 'constructor' && Reflect.hasMetadata(PATH_METADATA, prototype[name] as object))
+    .filter(
+      (name) =>
+        name !== 'constructor' && Reflect.hasMetadata(PATH_METADATA, prototype[name] as object),
+    )
     .map((name) => {
       const handler = prototype[name] as object;
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-      const requirement = Reflect.getMetadata(AUTH_REQUIREMENT, handler) as AuthRequirement | undefined;
+      const requirement = Reflect.getMetadata(AUTH_REQUIREMENT, handler) as
+        AuthRequirement | undefined;
       const fullPath = `/${base}${path === '/' ? '' : `/${path}`}`;
       return `${method} ${fullPath} ${requirement?.level ?? 'UNGUARDED'}`;
     });

@@ -103,9 +103,21 @@ export class UsersRepository {
   }
 
   /** The first user ever created: the primary admin. */
+  /**
+   * The first user ever created: the primary admin. created_at has one-second resolution, so
+   * among users created in that same second an admin wins (the first user is always promoted):
+   * a script that signs up and then adds users at once still finds the right account.
+   */
   async findFirst(): Promise<UserRecord | null> {
-    const [first] = await this.users.find({ order: { createdAt: 'ASC', id: 'ASC' }, take: 1 });
-    return toRecord(first ?? null);
+    const first = await this.users
+      .createQueryBuilder('u')
+      .addSelect("CASE WHEN u.role = 'admin' THEN 0 ELSE 1 END", 'admin_last')
+      .orderBy('u.createdAt', 'ASC')
+      .addOrderBy('admin_last', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(1)
+      .getOne();
+    return toRecord(first);
   }
 
   async list(options: UserListQuery): Promise<{ users: UserRecord[]; total: number }> {

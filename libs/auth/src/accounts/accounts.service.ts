@@ -43,6 +43,11 @@ export interface NewAccount {
   role?: Role;
   /** Create only while there are no users at all (headless admin, no-auth admin). */
   onlyIfNoUsers?: boolean;
+  /**
+   * A self-service signup: the signup switches are checked again under the lock, so signups
+   * racing the first one are refused once it has turned signup off.
+   */
+  viaSignup?: boolean;
 }
 
 /**
@@ -67,16 +72,7 @@ export class AccountsService {
 
   /** POST /signup: the first user becomes admin and turns signup off. */
   async signup(form: SignupDto): Promise<SessionResponse> {
-    const hasUsers = (await this.users.count()) > 0;
-    if (this.config.auth.webuiAuth) {
-      const open =
-        this.settings.get('ui.enable_signup') && this.settings.get('ui.enable_login_form');
-      if (!open && (hasUsers || !this.config.auth.enableInitialAdminSignup)) {
-        throw new ForbiddenError(ErrorMessages.ACCESS_PROHIBITED);
-      }
-    } else if (hasUsers) {
-      throw new ForbiddenError(ErrorMessages.ACCESS_PROHIBITED);
-    }
+    this.assertSignupOpen((await this.users.count()) > 0);
     const email = await this.assertEmailAvailable(form.email);
     this.policy.assertAcceptable(form.password);
     const user = await this.createAccount({
@@ -84,6 +80,7 @@ export class AccountsService {
       password: form.password,
       name: form.name,
       profileImageUrl: form.profile_image_url,
+      viaSignup: true,
     });
     return this.sessions.issue(user!);
   }
@@ -123,13 +120,37 @@ export class AccountsService {
     const user = await this.lock.run(async () => {
       const existing = await this.users.count();
       if (account.onlyIfNoUsers && existing > 0) return null;
+      if (account.viaSignup) this.assertSignupOpen(existing > 0);
       if (await this.users.findByEmail(account.email))
         throw new BadRequestError(ErrorMessages.EMAIL_TAKEN);
       await this.releaseStaleCredentialEmail(account.email);
       const first = existing === 0;
       const role: Role =
         account.role ?? (first ? 'admin' : this.settings.get('ui.default_user_role'));
-      const created = await this.users.transaction(async (manager) => {
+      const created = await this.insertUserWithCredential(account, role, passwordHash);
+      if (first) {
+        this.logger.log(
+          `first user ${created.email} created as ${created.role}; signup is now disabled`,
+        );
+        await this.settings.update({ 'ui.enable_signup': false });
+      }
+      return created;
+    });
+    if (user) await this.joinDefaultGroup(user.id);
+    return user;
+  }
+
+  /**
+   * The user row and its credential in one transaction. A unique-index clash (an instance
+   * without the lock, e.g. two processes on one SQLite file) is answered as "email taken".
+   */
+  private async insertUserWithCredential(
+    account: NewAccount,
+    role: Role,
+    passwordHash: string,
+  ): Promise<UserRecord> {
+    try {
+      return await this.users.transaction(async (manager) => {
         const record = await this.users.create(
           {
             email: account.email,
@@ -145,16 +166,12 @@ export class AccountsService {
         );
         return record;
       });
-      if (first) {
-        this.logger.log(
-          `first user ${created.email} created as ${created.role}; signup is now disabled`,
-        );
-        await this.settings.update({ 'ui.enable_signup': false });
+    } catch (error) {
+      if (await this.users.findByEmail(account.email)) {
+        throw new BadRequestError(ErrorMessages.EMAIL_TAKEN);
       }
-      return created;
-    });
-    if (user) await this.joinDefaultGroup(user.id);
-    return user;
+      throw error;
+    }
   }
 
   /**
@@ -258,6 +275,22 @@ export class AccountsService {
     }
     const first = await this.users.findPrimaryAdmin();
     return { name: first?.name ?? null, email: first?.email ?? null };
+  }
+
+  /**
+   * 403 unless self-service signup is open: with WEBUI_AUTH, ENABLE_SIGNUP and ENABLE_LOGIN_FORM
+   * must both be on once a user exists (ENABLE_INITIAL_ADMIN_SIGNUP lets the very first one in
+   * regardless); without WEBUI_AUTH, only the first signup is possible.
+   */
+  private assertSignupOpen(hasUsers: boolean): void {
+    if (!this.config.auth.webuiAuth) {
+      if (hasUsers) throw new ForbiddenError(ErrorMessages.ACCESS_PROHIBITED);
+      return;
+    }
+    const open = this.settings.get('ui.enable_signup') && this.settings.get('ui.enable_login_form');
+    if (!open && (hasUsers || !this.config.auth.enableInitialAdminSignup)) {
+      throw new ForbiddenError(ErrorMessages.ACCESS_PROHIBITED);
+    }
   }
 
   /** Normalises, validates and checks that no user has the email (400 otherwise). */

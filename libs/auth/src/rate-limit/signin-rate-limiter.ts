@@ -31,6 +31,7 @@ export class SigninRateLimiter {
   private readonly logger = new Logger('SigninRateLimiter');
   private readonly memory = new Map<string, Map<number, number>>();
   private readonly policy: SlidingWindowPolicy = SIGNIN_RATE_LIMIT;
+  private lastWarningAt = 0;
 
   constructor(
     private readonly redis: RedisConnection,
