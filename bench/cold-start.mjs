@@ -9,7 +9,8 @@ import { summarize } from './support/stats.mjs';
 
 export default {
   name: 'cold-start',
-  description: 'node dist/apps/api/src/main.js, fresh SQLite DATA_DIR: time to first 200 /health',
+  description:
+    'node --max-semi-space-size=4 dist/apps/api/src/main.js, fresh SQLite DATA_DIR: time to first 200 /health',
   needsBuild: true,
   async run({ root, runs = 5, log }) {
     const startup = [];

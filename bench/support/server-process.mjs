@@ -1,5 +1,8 @@
 // Starts the compiled server as a child process on a free port and watches it.
 import { spawn } from 'node:child_process';
+
+/** The V8 flags `npm start`, the Docker image and the Helm chart run the server with. */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -50,14 +53,14 @@ const UNSET = ['DATABASE_URL', 'DATABASE_TYPE', 'REDIS_URL', 'WEBSOCKET_MANAGER'
  * Spawns `node <entry>` with PORT on a free port. `started` is the performance.now() just before
  * spawn. Keeps the last 8 KB of output for error messages.
  */
-export async function startServer({ entry, cwd, env = {} }) {
+export async function startServer({ entry, cwd, env = {}, nodeFlags = SERVER_NODE_FLAGS }) {
   const port = await freePort();
   const childEnv = { ...process.env };
   for (const name of UNSET) delete childEnv[name];
   Object.assign(childEnv, { PORT: String(port), HOST: '127.0.0.1' }, env);
 
   const started = performance.now();
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
     cwd,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,7 +11,7 @@ import { APP_CONFIG, redactUrl, type AppConfig } from '@atrium/config';
 import { DataSource } from 'typeorm';
 import { createDataSource, type EntityList, type MigrationList } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
-import { runMigrations } from './migration-runner.js';
+import { assertSchemaCurrent, runMigrations } from './migration-runner.js';
 
 export interface DatabaseModuleOptions {
   entities: EntityList;
@@ -50,6 +50,7 @@ export class DatabaseModule {
               `connected to ${config.database.engine} (${redactUrl(config.database.url)})`,
             );
             if (config.database.runMigrations) await runMigrations(dataSource);
+            else await assertSchemaCurrent(dataSource);
             return dataSource;
           },
         },

@@ -25,3 +25,16 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     await runner.release();
   }
 }
+
+/**
+ * With ENABLE_DB_MIGRATIONS=false another process (a Kubernetes job) owns migrations; starting
+ * on an outdated schema would fail later in obscure ways, so refuse clearly instead.
+ */
+export async function assertSchemaCurrent(dataSource: DataSource): Promise<void> {
+  if (await dataSource.showMigrations()) {
+    throw new Error(
+      'The database schema is not up to date and ENABLE_DB_MIGRATIONS=false: ' +
+        'run `npm run migration:run` (or the migration job) first, or set ENABLE_DB_MIGRATIONS=true.',
+    );
+  }
+}
