@@ -13,9 +13,19 @@ import { SETTINGS_ENTITIES, SettingsModule } from '@atrium/settings';
 import { USERS_ENTITIES, UsersModule } from '@atrium/users';
 import { AUTH_ENTITIES, AuthModule } from '@atrium/auth';
 import { SystemModule } from '@atrium/system';
+import { PROVIDERS_ENTITIES, ProvidersModule } from '@atrium/providers';
+import { CHATS_ENTITIES, ChatsModule } from '@atrium/chats';
+import { OBSERVABILITY_ENTITIES, ObservabilityModule } from '@atrium/observability';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
-export const ENTITIES = [...USERS_ENTITIES, ...AUTH_ENTITIES, ...SETTINGS_ENTITIES];
+export const ENTITIES = [
+  ...USERS_ENTITIES,
+  ...AUTH_ENTITIES,
+  ...SETTINGS_ENTITIES,
+  ...PROVIDERS_ENTITIES,
+  ...CHATS_ENTITIES,
+  ...OBSERVABILITY_ENTITIES,
+];
 
 /** Composition only: which modules make up the server. */
 @Module({})
@@ -32,6 +42,9 @@ export class AppModule {
         UsersModule,
         AuthModule,
         SystemModule,
+        ObservabilityModule,
+        ProvidersModule,
+        ChatsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

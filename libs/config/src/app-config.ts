@@ -1,5 +1,8 @@
 import type { DatabaseEngine } from './database-url.js';
+import type { ChatsConfig } from './chats-config.js';
+import type { ObservabilityConfig } from './observability-config.js';
 import type { PersistedSettings } from './persisted-settings.js';
+import type { ProvidersConfig } from './providers-config.js';
 
 export type CookieSameSite = 'lax' | 'strict' | 'none';
 
@@ -54,6 +57,9 @@ export interface AppConfig {
   };
   /** Seconds between re-reads of persisted settings when Redis is not there to announce changes. */
   settingsPollSeconds: number;
+  providers: ProvidersConfig;
+  chats: ChatsConfig;
+  observability: ObservabilityConfig;
   /** Env seeds of the run-time settings; the database copy wins after first boot. */
   seeds: PersistedSettings;
 }

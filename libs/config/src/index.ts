@@ -7,3 +7,6 @@ export * from './load-config.js';
 export * from './persisted-settings.js';
 export * from './secret-key.js';
 export * from './user-permissions.js';
+export * from './chats-config.js';
+export * from './observability-config.js';
+export * from './providers-config.js';

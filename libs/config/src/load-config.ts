@@ -4,6 +4,9 @@ import { resolveDatabaseUrl } from './database-url.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { readPersistedSeeds } from './persisted-settings.js';
 import { resolveSecretKey } from './secret-key.js';
+import { readChatsConfig } from './chats-config.js';
+import { readObservabilityConfig } from './observability-config.js';
+import { readProvidersConfig } from './providers-config.js';
 
 const SAME_SITE: readonly CookieSameSite[] = ['lax', 'strict', 'none'];
 const DEFAULT_PASSWORD_PATTERN = '^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^\\w\\s]).{8,}$';
@@ -101,6 +104,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       url: reader.optionalString('REDIS_URL'),
       keyPrefix: reader.string('REDIS_KEY_PREFIX', 'open-webui'),
     },
+    providers: readProvidersConfig(reader),
+    chats: readChatsConfig(reader),
+    observability: readObservabilityConfig(reader),
     settingsPollSeconds: reader.int('CONFIG_POLL_INTERVAL', 10, { min: 1, max: 3600 }),
     seeds,
   };

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Observability: placeholder until its issue lands. */
+@Module({})
+export class ObservabilityModule {}
