@@ -2,5 +2,7 @@
 // bench/ whose default export is { name, description, needsBuild?, run(context) -> rows } (see
 // cold-start.mjs) and list it here.
 import coldStart from './cold-start.mjs';
+import chatList from './chat-list.mjs';
+import relayOverhead from './relay-overhead.mjs';
 
-export const benchmarks = [coldStart];
+export const benchmarks = [coldStart, chatList, relayOverhead];

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LogLevel } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import { APP_CONFIG, loadConfig, type AppConfig } from '@atrium/config';
+import { AtriumLogger } from '@atrium/observability';
 import { setupApiDocs } from '@atrium/system';
 import { AppModule } from './app.module.js';
 
@@ -19,7 +20,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
+    bufferLogs: options.logger === undefined,
   });
+  // One structured logger (GLOBAL_LOG_LEVEL, LOG_FORMAT, request id, secrets masked); tests pick levels.
+  if (options.logger === undefined) app.useLogger(app.get(AtriumLogger));
   const resolved = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
   app.set('trust proxy', true);

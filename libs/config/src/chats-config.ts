@@ -1,9 +1,16 @@
 import type { EnvReader } from './env-reader.js';
 
-/** Environment settings of the chats library (owned by its issue). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ChatsConfig {}
+/** Environment settings of the chats library. */
+export interface ChatsConfig {
+  /** ENABLE_ADMIN_CHAT_ACCESS: admins may read other users' chats (default true). */
+  enableAdminChatAccess: boolean;
+  /** ENABLE_ADMIN_EXPORT: admins may export every chat in the database (default true). */
+  enableAdminExport: boolean;
+}
 
-export function readChatsConfig(_reader: EnvReader): ChatsConfig {
-  return {};
+export function readChatsConfig(reader: EnvReader): ChatsConfig {
+  return {
+    enableAdminChatAccess: reader.bool('ENABLE_ADMIN_CHAT_ACCESS', true),
+    enableAdminExport: reader.bool('ENABLE_ADMIN_EXPORT', true),
+  };
 }

@@ -1,0 +1,23 @@
+import {
+  HttpStatus,
+  UnprocessableEntityException,
+  ValidationPipe,
+  type Type,
+} from '@nestjs/common';
+import { toValidationIssues } from '@atrium/common';
+
+/**
+ * Validates a query string against a DTO class; unknown parameters are ignored as FastAPI does.
+ * Use it on a parameter typed with an interface so the global pipe leaves it to this one.
+ */
+export function queryValidationPipe(dto: Type<unknown>): ValidationPipe {
+  return new ValidationPipe({
+    expectedType: dto,
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: false,
+    errorHttpStatusCode: HttpStatus.UNPROCESSABLE_ENTITY,
+    exceptionFactory: (errors) =>
+      new UnprocessableEntityException({ detail: toValidationIssues(errors, ['query']) }),
+  });
+}

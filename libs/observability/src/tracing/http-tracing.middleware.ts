@@ -1,0 +1,52 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { AuthenticatedUser } from '@atrium/common';
+import type { NextFunction, Request, Response } from 'express';
+import { routeTemplate } from '../metrics/http-metrics.middleware.js';
+
+/**
+ * One SERVER span per HTTP request, continuing the caller's W3C trace context, named
+ * "<METHOD> <route template>", with Open WebUI's client attributes (client.user.id/email/role,
+ * client.auth.type) once the guard has identified the caller. Bound only when tracing is on.
+ */
+@Injectable()
+export class HttpTracingMiddleware implements NestMiddleware {
+  use(request: Request, response: Response, next: NextFunction): void {
+    const parent = propagation.extract(context.active(), request.headers);
+    // Looked up per request: the global provider changes when an SDK starts or stops.
+    const span = trace.getTracer('atrium-http').startSpan(
+      request.method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.originalUrl.split('?', 1)[0],
+          'url.scheme': request.protocol,
+          'user_agent.original': request.headers['user-agent'] ?? '',
+          'client.address': request.ip ?? '',
+        },
+      },
+      parent,
+    );
+    response.once('close', () => {
+      const route = routeTemplate(request, response.statusCode);
+      const user = (request as Request & { user?: AuthenticatedUser }).user;
+      span.updateName(`${request.method} ${route}`);
+      span.setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', response.statusCode);
+      const requestId = (request as Request & { requestId?: string }).requestId;
+      if (requestId) span.setAttribute('atrium.request_id', requestId);
+      if (user) {
+        span.setAttributes({
+          'client.user.id': user.id,
+          'client.user.email': user.email,
+          'client.user.role': user.role,
+          'client.auth.type': user.authType,
+        });
+      }
+      if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  }
+}

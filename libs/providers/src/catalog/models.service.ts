@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@atrium/config';
+import { Clock, DomainError, type AuthenticatedUser } from '@atrium/common';
+import { connectionAt } from '../connections/connection-index.js';
+import { isEnabled, type ProviderKind } from '../connections/connection.types.js';
+import { ConnectionsService } from '../connections/connections.service.js';
+import { ServerConnectionError } from '../providers.errors.js';
+import { connectionHeaders } from '../relay/connection-headers.js';
+import { UpstreamConnectionError, UpstreamHttpClient } from '../relay/upstream-http.client.js';
+import { MODEL_ACCESS_POLICY, type ModelAccessPolicy } from './model-access.policy.js';
+import { ModelCatalogService } from './model-catalog.service.js';
+import type { ModelRecord, OllamaModelEntry, OpenAIModelEntry } from './model-record.js';
+
+/** The model lists of the read routes, filtered by the access policy. */
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly catalog: ModelCatalogService,
+    @Inject(MODEL_ACCESS_POLICY) private readonly access: ModelAccessPolicy,
+    private readonly connections: ConnectionsService,
+    private readonly http: UpstreamHttpClient,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** GET /ollama/api/tags/{idx}, /openai/models/{idx}: one connection's raw upstream list. */
+  async rawList(kind: ProviderKind, index: string): Promise<unknown> {
+    const connection = connectionAt(kind, this.connections.get(kind), index);
+    try {
+      return await this.catalog.rawList(connection);
+    } catch (error) {
+      if (error instanceof UpstreamConnectionError) throw new ServerConnectionError();
+      throw new DomainError(500, `Unexpected error: ${(error as Error).message}`);
+    }
+  }
+
+  /** GET /ollama/v1/models[/{idx}]: Ollama models in OpenAI's list shape. */
+  async ollamaOpenAIList(user: AuthenticatedUser, index?: string): Promise<unknown> {
+    const created = this.clock.nowSeconds();
+    const names =
+      index === undefined
+        ? (await this.ollamaTags(user)).models.map((entry) => entry.model)
+        : (
+            ((await this.rawList('ollama', index)) as { models?: { model?: string }[] })?.models ??
+            []
+          )
+            .map((entry) => entry.model)
+            .filter((name): name is string => typeof name === 'string');
+    return {
+      data: names.map((id) => ({ id, object: 'model', created, owned_by: 'openai' })),
+      object: 'list',
+    };
+  }
+
+  /** GET /ollama/api/version[/{idx}]: the lowest version among the enabled servers. */
+  async ollamaVersion(index?: string): Promise<{ version: string | false }> {
+    const set = this.connections.get('ollama');
+    if (!set.enabled) return { version: false };
+    const targets =
+      index === undefined
+        ? set.urls
+            .map((_, position) => connectionAt('ollama', set, String(position)))
+            .filter((connection) => isEnabled(connection.settings))
+        : [connectionAt('ollama', set, index)];
+    const versions = await Promise.all(
+      targets.map(async (connection) => {
+        try {
+          const response = await this.http.json({
+            method: 'GET',
+            url: `${connection.url}/api/version`,
+            headers: connectionHeaders(connection),
+            timeoutMs: this.config.providers.modelListTimeoutMs,
+          });
+          const version = (response.body as { version?: unknown } | undefined)?.version;
+          return response.status === 200 && typeof version === 'string' ? version : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const found = versions.filter((version): version is string => version !== undefined);
+    if (found.length === 0) throw new ServerConnectionError();
+    found.sort(compareVersions);
+    return { version: found[0] };
+  }
+
+  /** GET /api/models: `{data:[…]}` (§4.3) the caller may use. */
+  async forUser(user: AuthenticatedUser, refresh = false): Promise<{ data: ModelRecord[] }> {
+    const snapshot = await this.catalog.current(refresh);
+    return { data: snapshot.models.filter((model) => this.access.canUse(user, model)) };
+  }
+
+  /** GET /api/models/base (admin): every provider model, unfiltered. */
+  async base(refresh = false): Promise<{ data: ModelRecord[] }> {
+    return { data: (await this.catalog.current(refresh)).models };
+  }
+
+  /** GET /ollama/api/tags: the merged Ollama entries the caller may use. */
+  async ollamaTags(user: AuthenticatedUser): Promise<{ models: OllamaModelEntry[] }> {
+    const snapshot = await this.catalog.current();
+    const models = [...snapshot.ollama.values()].filter((entry) => {
+      const model = snapshot.byId.get(entry.model);
+      return model !== undefined && this.access.canUse(user, model);
+    });
+    return { models };
+  }
+
+  /** GET /openai/models: the merged OpenAI-compatible entries the caller may use. */
+  async openAIModels(user: AuthenticatedUser): Promise<{ data: OpenAIModelEntry[] }> {
+    const snapshot = await this.catalog.current();
+    return {
+      data: [...snapshot.openai.values()].filter((model) => this.access.canUse(user, model)),
+    };
+  }
+}
+
+function compareVersions(left: string, right: string): number {
+  const a = left.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const b = right.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  for (let position = 0; position < Math.max(a.length, b.length); position++) {
+    const difference = (a[position] ?? 0) - (b[position] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Auth, CurrentUser, type AuthenticatedUser } from '@atrium/common';
+import { ModelsService } from './catalog/models.service.js';
+import type { ModelRecord } from './catalog/model-record.js';
+import { ProviderRelayService } from './relay/provider-relay.service.js';
+import { requestBody } from './relay/request-body.js';
+import { clientGone, relayUpstream } from './relay/response-writer.js';
+
+/** App-level model routes of Open WebUI's main.py: the model list and chat completions. */
+@Controller('api')
+export class ModelsController {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly relay: ProviderRelayService,
+  ) {}
+
+  /** Only the exact /api/v1/models path: /api/v1/models/* is the workspace router. */
+  @Get(['models', 'v1/models'])
+  @Auth()
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query('refresh') refresh?: string,
+  ): Promise<{ data: ModelRecord[] }> {
+    return this.models.forUser(user, refresh === 'true');
+  }
+
+  @Get('models/base')
+  @Auth({ admin: true })
+  base(@Query('refresh') refresh?: string): Promise<{ data: ModelRecord[] }> {
+    return this.models.base(refresh === 'true');
+  }
+
+  @HttpCode(200)
+  @Post(['chat/completions', 'v1/chat/completions'])
+  @Auth()
+  async chatCompletions(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    const result = await this.relay.chatCompletion(requestBody(body), user, clientGone(res));
+    if (result.kind === 'json') {
+      res.json(result.value);
+      return;
+    }
+    await relayUpstream(result.upstream, res, result.body, result.contentType);
+  }
+
+  @Post(['embeddings', 'v1/embeddings'])
+  @HttpCode(200)
+  @Auth()
+  async embeddings(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    const result = await this.relay.embeddings(requestBody(body), user, clientGone(res));
+    if (result.kind === 'json') {
+      res.json(result.value);
+      return;
+    }
+    await relayUpstream(result.upstream, res, result.body, result.contentType);
+  }
+}

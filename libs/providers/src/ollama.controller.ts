@@ -1,0 +1,183 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Auth, CurrentUser, Public, type AuthenticatedUser } from '@atrium/common';
+import { ModelsService } from './catalog/models.service.js';
+import { indexParam } from './connections/connection-index.js';
+import { ConnectionsAdminService } from './connections/connections-admin.service.js';
+import {
+  OllamaConfigDto,
+  OllamaVerifyDto,
+  type OllamaConfigResponse,
+} from './dto/connection-config.dto.js';
+import { ProviderRelayService, type OllamaPath } from './relay/provider-relay.service.js';
+import { clientGone, relayUpstream } from './relay/response-writer.js';
+import { requestBody } from './relay/request-body.js';
+
+/** The Ollama proxy (§3.9): admin connection routes, model lists and the NDJSON relay. */
+@Controller('ollama')
+export class OllamaController {
+  constructor(
+    private readonly admin: ConnectionsAdminService,
+    private readonly models: ModelsService,
+    private readonly relay: ProviderRelayService,
+  ) {}
+
+  @Get()
+  @Public()
+  status(): { status: boolean } {
+    return { status: true };
+  }
+
+  @Get('config')
+  @Auth({ admin: true })
+  config(): OllamaConfigResponse {
+    return this.admin.ollamaConfig();
+  }
+
+  @HttpCode(200)
+  @Post('config/update')
+  @Auth({ admin: true })
+  updateConfig(@Body() form: OllamaConfigDto): Promise<OllamaConfigResponse> {
+    return this.admin.updateOllama(form);
+  }
+
+  @HttpCode(200)
+  @Post('verify')
+  @Auth({ admin: true })
+  verify(@Body() form: OllamaVerifyDto): Promise<unknown> {
+    return this.admin.verifyOllama(form.url, form.key);
+  }
+
+  @Get('api/tags')
+  @Auth()
+  tags(@CurrentUser() user: AuthenticatedUser): Promise<unknown> {
+    return this.models.ollamaTags(user);
+  }
+
+  @Get('api/tags/:idx')
+  @Auth()
+  tagsAt(@Param('idx') idx: string): Promise<unknown> {
+    return this.models.rawList('ollama', idx);
+  }
+
+  @Get('api/version')
+  @Public()
+  version(): Promise<unknown> {
+    return this.models.ollamaVersion();
+  }
+
+  @Get('api/version/:idx')
+  @Public()
+  versionAt(@Param('idx') idx: string): Promise<unknown> {
+    return this.models.ollamaVersion(idx);
+  }
+
+  @Get('v1/models')
+  @Auth()
+  openAIModels(@CurrentUser() user: AuthenticatedUser) {
+    return this.models.ollamaOpenAIList(user);
+  }
+
+  @Get('v1/models/:idx')
+  @Auth()
+  openAIModelsAt(@CurrentUser() user: AuthenticatedUser, @Param('idx') idx: string) {
+    return this.models.ollamaOpenAIList(user, idx);
+  }
+
+  @HttpCode(200)
+  @Post(['api/chat', 'api/chat/:idx'])
+  @Auth()
+  chat(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ) {
+    return this.forward('/api/chat', user, body, res, idx);
+  }
+
+  @HttpCode(200)
+  @Post(['api/generate', 'api/generate/:idx'])
+  @Auth()
+  generate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ) {
+    return this.forward('/api/generate', user, body, res, idx);
+  }
+
+  @HttpCode(200)
+  @Post('api/show')
+  @Auth()
+  show(@CurrentUser() user: AuthenticatedUser, @Body() body: unknown, @Res() res: Response) {
+    return this.forward('/api/show', user, body, res);
+  }
+
+  @HttpCode(200)
+  @Post(['api/embed', 'api/embed/:idx'])
+  @Auth()
+  embed(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ) {
+    return this.forward('/api/embed', user, body, res, idx);
+  }
+
+  @HttpCode(200)
+  @Post(['api/embeddings', 'api/embeddings/:idx'])
+  @Auth()
+  embeddings(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ) {
+    return this.forward('/api/embeddings', user, body, res, idx);
+  }
+
+  @HttpCode(200)
+  @Post(['v1/chat/completions', 'v1/chat/completions/:idx'])
+  @Auth()
+  openAIChat(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ) {
+    return this.forward('/v1/chat/completions', user, body, res, idx);
+  }
+
+  @HttpCode(200)
+  @Post(['v1/completions', 'v1/completions/:idx'])
+  @Auth()
+  openAICompletions(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ) {
+    return this.forward('/v1/completions', user, body, res, idx);
+  }
+
+  private async forward(
+    path: OllamaPath,
+    user: AuthenticatedUser,
+    body: unknown,
+    res: Response,
+    idx?: string,
+  ): Promise<void> {
+    const signal = clientGone(res);
+    const upstream = await this.relay.ollama(
+      path,
+      requestBody(body),
+      user,
+      signal,
+      indexParam('ollama', idx),
+    );
+    await relayUpstream(upstream, res);
+  }
+}

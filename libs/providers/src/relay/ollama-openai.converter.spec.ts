@@ -1,0 +1,144 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import {
+  ollamaLineToChunk,
+  ollamaReplyToCompletion,
+  OllamaToOpenAIStream,
+  openAIToOllamaChat,
+} from './ollama-openai.converter.js';
+
+async function convert(parts: string[]): Promise<string> {
+  const out: Buffer[] = [];
+  const stream = Readable.from(parts.map((part) => Buffer.from(part))).pipe(
+    new OllamaToOpenAIStream('m'),
+  );
+  for await (const chunk of stream) out.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(out).toString('utf8');
+}
+
+describe('Ollama -> OpenAI conversion', () => {
+  it('turns NDJSON split anywhere (even inside a UTF-8 character) into one frame per line', async () => {
+    const lines =
+      JSON.stringify({
+        model: 'm',
+        message: { role: 'assistant', content: 'héllo' },
+        done: false,
+      }) +
+      '\n' +
+      JSON.stringify({ model: 'm', message: { content: '' }, done: true, eval_count: 2 }) +
+      '\n';
+    const bytes = Buffer.from(lines);
+    const cut = bytes.indexOf(0xa9); // second byte of "é"
+    const out: Buffer[] = [];
+    const stream = Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]).pipe(
+      new OllamaToOpenAIStream('m'),
+    );
+    for await (const chunk of stream) out.push(Buffer.from(chunk as Buffer));
+    const frames = Buffer.concat(out).toString('utf8').split('\n\n').filter(Boolean);
+    expect(frames).toHaveLength(3);
+    expect(JSON.parse(frames[0].slice(6)).choices[0].delta).toEqual({ content: 'héllo' });
+    const last = JSON.parse(frames[1].slice(6));
+    expect(last.choices[0].finish_reason).toBe('stop');
+    expect(last.usage.completion_tokens).toBe(2);
+    expect(frames[2]).toBe('data: [DONE]');
+  });
+
+  it('handles a last line without a trailing newline and skips blank lines', async () => {
+    const text = await convert(['\n', JSON.stringify({ message: { content: 'a' }, done: false })]);
+    expect(text.split('\n\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('maps thinking to reasoning_content and tool calls to the OpenAI shape', () => {
+    const chunk = ollamaLineToChunk(
+      {
+        model: 'm',
+        message: {
+          content: '',
+          thinking: 'hmm',
+          tool_calls: [{ function: { name: 'add', arguments: { a: 1 } } }],
+        },
+        done: false,
+      },
+      'id',
+      1,
+      'fallback',
+    );
+    const delta = (chunk.choices as { delta: Record<string, unknown> }[])[0].delta;
+    expect(delta.reasoning_content).toBe('hmm');
+    expect(delta.tool_calls).toEqual([
+      {
+        index: 0,
+        id: expect.stringMatching(/^call_/),
+        type: 'function',
+        function: { name: 'add', arguments: '{"a":1}' },
+      },
+    ]);
+  });
+
+  it('converts a non-streamed reply with usage', () => {
+    const completion = ollamaReplyToCompletion(
+      {
+        message: { role: 'assistant', content: 'hi' },
+        done: true,
+        prompt_eval_count: 3,
+        eval_count: 4,
+        eval_duration: 2e9,
+        total_duration: 3725e9,
+      },
+      'model-id',
+      10,
+    );
+    expect(completion).toMatchObject({
+      object: 'chat.completion',
+      model: 'model-id',
+      created: 10,
+      choices: [{ message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+      usage: {
+        prompt_tokens: 3,
+        completion_tokens: 4,
+        total_tokens: 7,
+        'response_token/s': 2,
+        'prompt_token/s': 'N/A',
+        approximate_total: '1h2m5s',
+      },
+    });
+  });
+
+  it('converts an OpenAI request into an Ollama /api/chat body', () => {
+    expect(
+      openAIToOllamaChat(
+        {
+          model: 'prefixed.m',
+          stream: true,
+          seed: 7,
+          max_completion_tokens: 10,
+          response_format: { type: 'json_object' },
+          messages: [
+            { role: 'system', content: 'be brief' },
+            {
+              role: 'assistant',
+              content: null,
+              tool_calls: [
+                { id: 'c', type: 'function', function: { name: 'f', arguments: '{"x":1}' } },
+              ],
+            },
+          ],
+        },
+        'm',
+      ),
+    ).toEqual({
+      model: 'm',
+      stream: true,
+      options: { seed: 7, num_predict: 10 },
+      format: 'json',
+      messages: [
+        { role: 'system', content: 'be brief' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ function: { name: 'f', arguments: { x: 1 } } }],
+        },
+      ],
+    });
+  });
+});
