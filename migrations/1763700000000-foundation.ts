@@ -1,29 +1,5 @@
-import { jsonTextType } from '@atrium/database';
-import {
-  Table,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-  type TableColumnOptions,
-} from 'typeorm';
-
-const id = (name = 'id'): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: '255',
-  isPrimary: true,
-});
-const ref = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: '255',
-  isNullable: nullable,
-});
-const epoch = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'bigint',
-  isNullable: nullable,
-});
+import { epochColumn, idColumn, jsonTextType, refColumn } from '@atrium/database';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /** Accounts, credentials, API keys, groups, memberships, persisted config and revoked tokens. */
 export class Foundation1763700000000 implements MigrationInterface {
@@ -35,7 +11,7 @@ export class Foundation1763700000000 implements MigrationInterface {
       new Table({
         name: 'user',
         columns: [
-          id(),
+          idColumn(),
           { name: 'email', type: 'varchar', length: '255' },
           { name: 'username', type: 'varchar', length: '50', isNullable: true },
           { name: 'name', type: 'varchar', length: '255' },
@@ -48,9 +24,9 @@ export class Foundation1763700000000 implements MigrationInterface {
           { name: 'info', type: json, isNullable: true },
           { name: 'settings', type: json, isNullable: true },
           { name: 'oauth_sub', type: 'varchar', length: '255', isNullable: true },
-          epoch('last_active_at'),
-          epoch('updated_at'),
-          epoch('created_at'),
+          epochColumn('last_active_at'),
+          epochColumn('updated_at'),
+          epochColumn('created_at'),
         ],
         indices: [
           new TableIndex({ name: 'uq_user_email', columnNames: ['email'], isUnique: true }),
@@ -64,7 +40,7 @@ export class Foundation1763700000000 implements MigrationInterface {
       new Table({
         name: 'auth',
         columns: [
-          id(),
+          idColumn(),
           { name: 'email', type: 'varchar', length: '255' },
           { name: 'password', type: 'text' },
           { name: 'active', type: 'boolean', default: true },
@@ -86,12 +62,12 @@ export class Foundation1763700000000 implements MigrationInterface {
       new Table({
         name: 'api_key',
         columns: [
-          id(),
-          ref('user_id'),
+          idColumn(),
+          refColumn('user_id'),
           { name: 'key_hash', type: 'varchar', length: '64' },
           { name: 'key_encrypted', type: 'text' },
-          epoch('last_used_at', true),
-          epoch('created_at'),
+          epochColumn('last_used_at', true),
+          epochColumn('created_at'),
         ],
         foreignKeys: [
           {
@@ -111,15 +87,15 @@ export class Foundation1763700000000 implements MigrationInterface {
       new Table({
         name: 'group',
         columns: [
-          id(),
-          ref('user_id'),
+          idColumn(),
+          refColumn('user_id'),
           { name: 'name', type: 'varchar', length: '255' },
           { name: 'description', type: 'text', isNullable: true },
           { name: 'permissions', type: json, isNullable: true },
           { name: 'data', type: json, isNullable: true },
           { name: 'meta', type: json, isNullable: true },
-          epoch('updated_at'),
-          epoch('created_at'),
+          epochColumn('updated_at'),
+          epochColumn('created_at'),
         ],
         indices: [new TableIndex({ name: 'ix_group_name', columnNames: ['name'] })],
       }),
@@ -127,7 +103,12 @@ export class Foundation1763700000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'group_member',
-        columns: [id(), ref('group_id'), ref('user_id'), epoch('created_at')],
+        columns: [
+          idColumn(),
+          refColumn('group_id'),
+          refColumn('user_id'),
+          epochColumn('created_at'),
+        ],
         foreignKeys: [
           {
             columnNames: ['group_id'],
@@ -158,7 +139,7 @@ export class Foundation1763700000000 implements MigrationInterface {
         columns: [
           { name: 'key', type: 'varchar', length: '255', isPrimary: true },
           { name: 'value', type: json },
-          epoch('updated_at'),
+          epochColumn('updated_at'),
         ],
       }),
     );
@@ -167,8 +148,8 @@ export class Foundation1763700000000 implements MigrationInterface {
         name: 'revoked_token',
         columns: [
           { name: 'token_hash', type: 'varchar', length: '64', isPrimary: true },
-          epoch('expires_at', true),
-          epoch('created_at'),
+          epochColumn('expires_at', true),
+          epochColumn('created_at'),
         ],
         indices: [
           new TableIndex({ name: 'ix_revoked_token_expires_at', columnNames: ['expires_at'] }),

@@ -1,4 +1,4 @@
-import { jsonTextType } from '@atrium/database';
+import { epochColumn, idColumn, jsonTextType, refColumn } from '@atrium/database';
 import {
   Table,
   TableIndex,
@@ -7,23 +7,6 @@ import {
   type TableColumnOptions,
 } from 'typeorm';
 
-const id = (name = 'id'): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: '255',
-  isPrimary: true,
-});
-const ref = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: '255',
-  isNullable: nullable,
-});
-const epoch = (name: string, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'bigint',
-  isNullable: nullable,
-});
 const flag = (name: string): TableColumnOptions => ({ name, type: 'boolean', default: false });
 const ownerKey = (table: string) => ({
   name: `fk_${table}_user`,
@@ -47,16 +30,16 @@ export class Chats1763900000000 implements MigrationInterface {
       new Table({
         name: 'folder',
         columns: [
-          id(),
-          ref('parent_id', true),
-          ref('user_id'),
+          idColumn(),
+          refColumn('parent_id', true),
+          refColumn('user_id'),
           { name: 'name', type: 'varchar', length: '255' },
           { name: 'items', type: json, isNullable: true },
           { name: 'meta', type: json, isNullable: true },
           { name: 'data', type: json, isNullable: true },
           flag('is_expanded'),
-          epoch('created_at'),
-          epoch('updated_at'),
+          epochColumn('created_at'),
+          epochColumn('updated_at'),
         ],
         foreignKeys: [ownerKey('folder')],
         indices: [
@@ -68,15 +51,15 @@ export class Chats1763900000000 implements MigrationInterface {
       new Table({
         name: 'chat',
         columns: [
-          id(),
-          ref('user_id'),
+          idColumn(),
+          refColumn('user_id'),
           { name: 'title', type: 'text' },
-          ref('share_id', true),
+          refColumn('share_id', true),
           flag('archived'),
           flag('pinned'),
-          ref('folder_id', true),
-          epoch('created_at'),
-          epoch('updated_at'),
+          refColumn('folder_id', true),
+          epochColumn('created_at'),
+          epochColumn('updated_at'),
           // Big JSON last: SQLite stores columns in order, so list queries that read the flags
           // above never walk through the chat JSON's overflow pages.
           { name: 'meta', type: json, isNullable: true },
@@ -96,8 +79,8 @@ export class Chats1763900000000 implements MigrationInterface {
       new Table({
         name: 'chat_search',
         columns: [
-          id('chat_id'),
-          ref('user_id'),
+          idColumn('chat_id'),
+          refColumn('user_id'),
           // The lowercased text of every message, kept beside the chat for search.
           { name: 'body', type: json },
         ],
@@ -117,8 +100,8 @@ export class Chats1763900000000 implements MigrationInterface {
       new Table({
         name: 'tag',
         columns: [
-          { ...id(), length: '255' },
-          { ...id('user_id'), length: '255' },
+          { ...idColumn(), length: '255' },
+          { ...idColumn('user_id'), length: '255' },
           { name: 'name', type: 'varchar', length: '255' },
           { name: 'meta', type: json, isNullable: true },
         ],
@@ -128,7 +111,7 @@ export class Chats1763900000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'chat_tag',
-        columns: [id('chat_id'), id('tag_id'), ref('user_id')],
+        columns: [idColumn('chat_id'), idColumn('tag_id'), refColumn('user_id')],
         foreignKeys: [
           {
             columnNames: ['chat_id'],
@@ -146,14 +129,14 @@ export class Chats1763900000000 implements MigrationInterface {
       new Table({
         name: 'shared_chat',
         columns: [
-          id(),
-          ref('chat_id'),
-          ref('user_id'),
+          idColumn(),
+          refColumn('chat_id'),
+          refColumn('user_id'),
           { name: 'title', type: 'text' },
           { name: 'chat', type: json },
           { name: 'meta', type: json, isNullable: true },
-          epoch('created_at'),
-          epoch('updated_at'),
+          epochColumn('created_at'),
+          epochColumn('updated_at'),
         ],
         foreignKeys: [
           ownerKey('shared_chat'),

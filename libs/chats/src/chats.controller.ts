@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Auth, CurrentUser, type AuthenticatedUser } from '@atrium/common';
+import { Auth, CurrentUser, queryValidationPipe, type AuthenticatedUser } from '@atrium/common';
 import { ChatsService } from './chats.service.js';
 import {
   ChatFilterQueryDto,
@@ -30,7 +30,6 @@ import {
   type SharedChatResponse,
   type TagResponse,
 } from './dto/chat-responses.js';
-import { queryValidationPipe } from './dto/query-validation.pipe.js';
 
 /**
  * /api/v1/chats: Open WebUI's chats router. Static paths are declared before `/:id` so they

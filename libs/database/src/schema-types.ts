@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { QueryRunner, TableColumnOptions } from 'typeorm';
 
 /**
  * Column types for migrations that differ per engine. Everything else in a migration uses
@@ -13,3 +13,27 @@ export function isMysql(queryRunner: QueryRunner): boolean {
   const type = queryRunner.connection.options.type;
   return type === 'mysql' || type === 'mariadb';
 }
+
+/*
+ * Column shapes shared by migrations. Applied migrations depend on their exact output:
+ * never change one; add a new helper instead.
+ */
+export const idColumn = (name = 'id'): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: '255',
+  isPrimary: true,
+});
+
+export const refColumn = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: '255',
+  isNullable: nullable,
+});
+
+export const epochColumn = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'bigint',
+  isNullable: nullable,
+});

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { Auth, CurrentUser, type AuthenticatedUser } from '@atrium/common';
+import { Auth, CurrentUser, queryValidationPipe, type AuthenticatedUser } from '@atrium/common';
 import {
   CreateGroupDto,
   GroupListQueryDto,
@@ -15,7 +15,6 @@ import {
   type GroupInfoResponse,
   type GroupResponse,
 } from './dto/group-responses.js';
-import { queryValidationPipe } from './dto/query-validation.pipe.js';
 import { toUserInfoResponse, type UserInfoResponse } from './dto/user-responses.js';
 import { GroupsService } from './groups.service.js';
 

@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Auth, CurrentUser, type AuthenticatedUser } from '@atrium/common';
+import { Auth, CurrentUser, queryValidationPipe, type AuthenticatedUser } from '@atrium/common';
 import type { PermissionTree } from '@atrium/config';
 import { JsonObjectBodyPipe, PermissionTreeBodyPipe } from './dto/body-pipes.js';
 import { toGroupResponse, type GroupResponse } from './dto/group-responses.js';
 import { sendProfileImage } from './dto/profile-image.response.js';
-import { queryValidationPipe } from './dto/query-validation.pipe.js';
 import {
   UpdateUserDto,
   UserListQueryDto,

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { Auth } from '@atrium/common';
+import { Auth, queryValidationPipe } from '@atrium/common';
 import type { Response } from 'express';
 import type { AuditEventFilter } from './audit-event.model.js';
 import { AuditTrailService } from './audit-trail.service.js';
@@ -9,7 +9,6 @@ import {
   toAuditEventResponse,
   type AuditEventPageResponse,
 } from './dto/audit-event.response.js';
-import { queryValidationPipe } from './dto/query-validation.pipe.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 
