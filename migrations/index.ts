@@ -2,6 +2,7 @@ import { Foundation1763700000000 } from './1763700000000-foundation.js';
 import { Providers1763800000000 } from './1763800000000-providers.js';
 import { Chats1763900000000 } from './1763900000000-chats.js';
 import { Audit1764000000000 } from './1764000000000-audit.js';
+import { Models1764100000000 } from './1764100000000-models.js';
 
 /** Every migration in the order it applies. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Providers1763800000000,
   Chats1763900000000,
   Audit1764000000000,
+  Models1764100000000,
 ];

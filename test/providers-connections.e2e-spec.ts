@@ -146,6 +146,39 @@ for (const { engine, enabled, variable } of engineMatrix()) {
       expect(stored).toContain('prefix_id');
     });
 
+    it('records each connection change in the audit trail with every key masked', async () => {
+      await a.http
+        .post('/ollama/config/update')
+        .set(...bearer(admin))
+        .send({
+          OLLAMA_BASE_URLS: [ollama.url, ollama.url],
+          OLLAMA_API_CONFIGS: { '0': { key: 'ollama-secret-key', prefix_id: 'o' } },
+        })
+        .expect(200);
+      const trail = await a.http
+        .get('/api/v1/audit/events?target_type=connection&limit=500')
+        .set(...bearer(admin))
+        .expect(200);
+      const items: any[] = trail.body.items;
+      const ollamaEdit = items.find((event) => event.target_id === 'ollama');
+      expect(ollamaEdit).toMatchObject({
+        action: 'connection.updated',
+        actor_id: admin.id,
+        before: { OLLAMA_API_CONFIGS: { '0': { key: '********', prefix_id: 'o' } } },
+        after: { OLLAMA_API_CONFIGS: { '0': { key: '********', prefix_id: 'o' } } },
+      });
+      const openaiEdits = items.filter((event) => event.target_id === 'openai');
+      expect(openaiEdits).toHaveLength(2); // one record per update, not one per layer
+      expect(openaiEdits[1]).toMatchObject({
+        before: { OPENAI_API_BASE_URLS: [openai.url], OPENAI_API_KEYS: '********' },
+        after: { OPENAI_API_BASE_URLS: [openai.url, openai.url, 'http://127.0.0.1:9'] },
+      });
+      const text = JSON.stringify(items);
+      for (const secret of ['ollama-secret-key', 'sk-updated-secret', 'sk-first-secret']) {
+        expect(text).not.toContain(secret);
+      }
+    });
+
     it('shares a change with another instance and ignores the env seed after first boot', async () => {
       b = await bootApp({ env: { ...env(), OPENAI_API_BASE_URLS: 'http://127.0.0.1:1' } });
       const seen = await b.http

@@ -162,12 +162,13 @@ describe('provider relay', () => {
       expect(relayed.headers.get('x-accel-buffering')).toBe('no');
       const through = await bytes(relayed);
       const received = openai.requests.at(-1)!;
-      expect(received.body).toEqual({ ...body, model: 'gpt-4o' });
+      const forwarded = { ...body, model: 'gpt-4o', stream_options: { include_usage: true } };
+      expect(received.body).toEqual(forwarded);
       expect(received.headers.authorization).toBe('Bearer sk-relay');
-      const expected = await bytes(
-        await direct(openai, '/chat/completions', { ...body, model: 'gpt-4o' }),
-      );
+      expect(received.headers['x-openwebui-chat-id']).toBe('x');
+      const expected = await bytes(await direct(openai, '/chat/completions', forwarded));
       expect(through.equals(expected)).toBe(true);
+      expect(through.toString()).toContain('"usage":{"prompt_tokens":12,"completion_tokens":3');
       expect(through.toString().endsWith('data: [DONE]\n\n')).toBe(true);
     });
 
@@ -213,14 +214,14 @@ describe('provider relay', () => {
         variables: {},
       });
       const through = await bytes(relayed);
-      expect(openai.requests.at(-1)?.body).toEqual({ ...body, model: 'gpt-4o' });
-      const expected = await bytes(
-        await direct(openai, '/chat/completions', { ...body, model: 'gpt-4o' }),
-      );
+      const forwarded = { ...body, model: 'gpt-4o', stream_options: { include_usage: true } };
+      expect(openai.requests.at(-1)?.body).toEqual(forwarded);
+      const expected = await bytes(await direct(openai, '/chat/completions', forwarded));
       expect(through.equals(expected)).toBe(true);
 
       const plain = await post('/api/v1/chat/completions', { model: 'oa.gpt-4o', messages: [] });
       expect((await json(plain)).choices[0].message.content).toBe('Hello world!');
+      expect(openai.requests.at(-1)?.body).not.toHaveProperty('stream_options');
     });
 
     it('converts Ollama NDJSON into OpenAI chunks with usage and [DONE]', async () => {
@@ -431,6 +432,81 @@ describe('provider relay', () => {
         openai.behaviour.dropAfterTokens = undefined;
         openai.behaviour.tokenDelayMs = 0;
       }
+    });
+  });
+  it('answers 404 on the catch-all /openai/{path} unless ENABLE_OPENAI_API_PASSTHROUGH is on', async () => {
+    const before = openai.requests.length;
+    expect((await post('/openai/moderations', { input: 'x' })).status).toBe(404);
+    const listed = await fetch(`${url}/openai/files`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    expect(listed.status).toBe(404);
+    expect(await listed.json()).toEqual({ detail: 'Not Found' });
+    expect(openai.requests.length).toBe(before);
+  });
+
+  describe('telemetry', () => {
+    const metrics = async () => (await booted.http.get('/metrics').expect(200)).text;
+    const value = (text: string, series: string): number => {
+      const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+      return line ? Number(line.slice(series.length + 1)) : 0;
+    };
+    const waitFor = async (check: () => Promise<boolean>) => {
+      for (let attempt = 0; attempt < 50 && !(await check()); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+
+    it('counts a relayed stream: time to first token, tokens, active streams, errors', async () => {
+      const output =
+        'atrium_tokens_relayed_total{provider="ollama",model="llama3:latest",kind="output"}';
+      const input =
+        'atrium_tokens_relayed_total{provider="ollama",model="llama3:latest",kind="input"}';
+      const ttft =
+        'atrium_time_to_first_token_seconds_count{provider="ollama",model="llama3:latest"}';
+      const active = 'atrium_active_streams{provider="ollama"}';
+      const refused = 'atrium_upstream_errors_total{connection="openai-1",reason="refused"}';
+      const failed = 'atrium_upstream_errors_total{connection="ollama-0",reason="http_500"}';
+      const before = await metrics();
+
+      ollama.behaviour.tokenDelayMs = 20;
+      try {
+        const relayed = await post('/ollama/api/chat', { model: 'llama3', messages: [] });
+        const reader = relayed.body!.getReader();
+        await reader.read();
+        await waitFor(async () => value(await metrics(), active) === 1);
+        expect(value(await metrics(), active)).toBe(1);
+        while (!(await reader.read()).done);
+      } finally {
+        ollama.behaviour.tokenDelayMs = 0;
+      }
+      await waitFor(async () => value(await metrics(), active) === 0);
+      ollama.behaviour.failStatus = 500;
+      try {
+        expect((await post('/ollama/api/chat', { model: 'llama3' })).status).toBe(500);
+      } finally {
+        ollama.behaviour.failStatus = undefined;
+      }
+      expect((await post('/openai/chat/completions', { model: 'ghost' })).status).toBe(500);
+
+      const after = await metrics();
+      expect(value(after, active)).toBe(0);
+      expect(value(after, output) - value(before, output)).toBe(3);
+      expect(value(after, input) - value(before, input)).toBe(12);
+      expect(value(after, ttft) - value(before, ttft)).toBe(1); // not for the failed call
+      expect(value(after, refused) - value(before, refused)).toBe(1);
+      expect(value(after, failed) - value(before, failed)).toBe(1);
+      expect(
+        value(after, 'atrium_model_list_refresh_seconds_count{connection="ollama-0"}'),
+      ).toBeGreaterThan(0);
+
+      // OpenAI usage comes from the usage chunk that stream_options.include_usage asks for.
+      const openaiOutput =
+        'atrium_tokens_relayed_total{provider="openai",model="gpt-4o",kind="output"}';
+      const streamed = await post('/openai/chat/completions', { model: 'oa.gpt-4o', stream: true });
+      await streamed.text();
+      await waitFor(async () => value(await metrics(), openaiOutput) > value(after, openaiOutput));
+      expect(value(await metrics(), openaiOutput) - value(after, openaiOutput)).toBe(3);
     });
   });
 });

@@ -155,7 +155,6 @@ describe('FRONTEND_BUILD_DIR (single-page app)', () => {
       '/api/nope',
       '/api/v1/nope',
       '/ollama/api/nope',
-      '/openai/nope',
       '/oauth/x/login',
       '/health/nope',
       '/ws/nope',
@@ -165,6 +164,11 @@ describe('FRONTEND_BUILD_DIR (single-page app)', () => {
       expect(response.status, path).toBe(404);
       expect(response.body, path).toEqual({ detail: 'Not Found' });
     }
+    // /openai/{path} is Open WebUI's catch-all proxy: it exists for verified callers (404 for
+    // them while ENABLE_OPENAI_API_PASSTHROUGH is off), so a caller without a token is refused.
+    const proxied = await booted.http.get('/openai/nope');
+    expect(proxied.status).toBe(403);
+    expect(proxied.type).toBe('application/json');
   });
 
   it('API routes keep working next to the SPA', async () => {

@@ -36,6 +36,8 @@ export interface FakeBehaviour {
   dropAfterTokens?: number;
   /** Ollama version reported by /api/version. */
   version: string;
+  /** Ollama models held in memory (listed by /api/ps; `keep_alive: 0` unloads). */
+  loaded: string[];
 }
 
 export interface FakeServer {
@@ -72,6 +74,7 @@ async function start(handler: Handler, behaviour: Partial<FakeBehaviour>): Promi
       tokenDelayMs: 0,
       listDelayMs: 0,
       version: '0.6.0',
+      loaded: [],
       ...behaviour,
     },
     abortedStreams: 0,
@@ -184,6 +187,98 @@ function ollamaTag(name: string) {
   };
 }
 
+const EXPIRES_AT = '2026-01-01T00:05:00.000000000Z';
+
+const ndjson = (values: object[]) => values.map((value) => JSON.stringify(value) + '\n');
+
+/** Ollama's model-management routes: /api/ps, pull, push, create, copy, delete. */
+function ollamaManagement(
+  method: string,
+  path: string,
+  body: any,
+  response: ServerResponse,
+  fake: FakeServer,
+): Promise<void> | void | false {
+  const { models, loaded } = fake.behaviour;
+  if (method === 'GET' && path === '/api/ps') {
+    return json(response, 200, {
+      models: loaded.map((name) => ({
+        ...ollamaTag(name),
+        expires_at: EXPIRES_AT,
+        size_vram: 4661224676,
+      })),
+    });
+  }
+  const name = body?.model ?? body?.name;
+  if (method === 'POST' && path === '/api/pull') {
+    if (String(name).startsWith('missing')) {
+      return json(response, 500, { error: 'pull model manifest: file does not exist' });
+    }
+    if (!models.includes(name)) models.push(name);
+    const digest = ollamaTag(name).digest;
+    return stream(
+      response,
+      fake,
+      'application/x-ndjson',
+      ndjson([
+        { status: 'pulling manifest' },
+        { status: `pulling ${digest.slice(7, 19)}`, digest, total: 100, completed: 50 },
+        { status: `pulling ${digest.slice(7, 19)}`, digest, total: 100, completed: 100 },
+        { status: 'verifying sha256 digest' },
+        { status: 'writing manifest' },
+        { status: 'success' },
+      ]),
+    );
+  }
+  if (method === 'POST' && path === '/api/create') {
+    if (typeof name === 'string' && !models.includes(name)) models.push(name);
+    return stream(
+      response,
+      fake,
+      'application/x-ndjson',
+      ndjson([
+        { status: 'reading model metadata' },
+        { status: 'creating system layer' },
+        { status: 'success' },
+      ]),
+    );
+  }
+  if (method === 'POST' && path === '/api/push' && models.includes(name)) {
+    return stream(
+      response,
+      fake,
+      'application/x-ndjson',
+      ndjson([{ status: 'retrieving manifest' }, { status: 'success' }]),
+    );
+  }
+  if (method === 'POST' && path === '/api/copy') {
+    if (!models.includes(body?.source)) {
+      return json(response, 404, { error: `model '${body?.source}' not found` });
+    }
+    models.push(body.destination);
+    response.writeHead(200, { 'content-length': 0 }).end();
+    return;
+  }
+  if (method === 'DELETE' && path === '/api/delete') {
+    if (!models.includes(name)) return json(response, 404, { error: `model '${name}' not found` });
+    models.splice(models.indexOf(name), 1);
+    response.writeHead(200, { 'content-length': 0 }).end();
+    return;
+  }
+  if (path === '/api/generate' && body?.keep_alive === 0 && body?.prompt === '') {
+    if (!models.includes(name)) return json(response, 404, { error: `model '${name}' not found` });
+    fake.behaviour.loaded = loaded.filter((model) => model !== name);
+    return json(response, 200, {
+      model: name,
+      created_at: CREATED_AT,
+      response: '',
+      done: true,
+      done_reason: 'unload',
+    });
+  }
+  return false;
+}
+
 const FINAL_COUNTS = {
   total_duration: 5_000_000_000,
   load_duration: 1_000_000,
@@ -192,7 +287,10 @@ const FINAL_COUNTS = {
   eval_duration: 1_000_000_000,
 };
 
-/** An Ollama server: /api/tags, /api/version, /api/chat, /api/generate, /api/show, /api/embed. */
+/**
+ * An Ollama server: /api/tags, /api/version, /api/chat, /api/generate, /api/show, /api/embed,
+ * and model management (/api/ps, pull, push, create, copy, delete, unload via keep_alive 0).
+ */
 export function startFakeOllama(behaviour: Partial<FakeBehaviour> = {}): Promise<FakeServer> {
   return start(async (request, body, response, fake) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -208,6 +306,8 @@ export function startFakeOllama(behaviour: Partial<FakeBehaviour> = {}): Promise
     if (fake.behaviour.failStatus !== undefined) {
       return json(response, fake.behaviour.failStatus, { error: 'something broke upstream' });
     }
+    const managed = ollamaManagement(request.method ?? 'GET', path, body, response, fake);
+    if (managed !== false) return managed;
     if (!models.includes(model)) {
       return json(response, 404, { error: `model '${model}' not found` });
     }
@@ -290,12 +390,21 @@ function openAIChat(body: any, response: ServerResponse, fake: FakeServer) {
   );
   frames.push(
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
-    'data: [DONE]\n\n',
   );
+  if (body.stream_options?.include_usage === true) {
+    const usage = { prompt_tokens: 12, completion_tokens: tokens.length };
+    frames.push(
+      `data: ${JSON.stringify({ ...base, choices: [], usage: { ...usage, total_tokens: 12 + tokens.length } })}\n\n`,
+    );
+  }
+  frames.push('data: [DONE]\n\n');
   return stream(response, fake, 'text/event-stream; charset=utf-8', frames);
 }
 
-/** An OpenAI-compatible server: /models and /chat/completions (SSE with `data: [DONE]`). */
+/**
+ * An OpenAI-compatible server: /models, /chat/completions (SSE with `data: [DONE]`, and the
+ * usage chunk when `stream_options.include_usage` is set), /embeddings, /moderations, /files.
+ */
 export function startFakeOpenAI(behaviour: Partial<FakeBehaviour> = {}): Promise<FakeServer> {
   return start(async (request, body, response, fake) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -335,6 +444,16 @@ export function startFakeOpenAI(behaviour: Partial<FakeBehaviour> = {}): Promise
         });
       }
       return openAIChat(body, response, fake);
+    }
+    if (request.method === 'POST' && path === '/moderations') {
+      return json(response, 200, {
+        id: 'modr-fake',
+        model: body?.model ?? 'omni-moderation-latest',
+        results: [{ flagged: false }],
+      });
+    }
+    if (request.method === 'GET' && path === '/files') {
+      return json(response, 200, { object: 'list', data: [] });
     }
     json(response, 404, { error: { message: 'not found' } });
   }, behaviour);

@@ -15,6 +15,7 @@ import { AUTH_ENTITIES, AuthModule } from '@atrium/auth';
 import { SystemModule } from '@atrium/system';
 import { PROVIDERS_ENTITIES, ProvidersModule } from '@atrium/providers';
 import { CHATS_ENTITIES, ChatsModule } from '@atrium/chats';
+import { MODELS_ENTITIES, ModelsModule } from '@atrium/models';
 import { OBSERVABILITY_ENTITIES, ObservabilityModule } from '@atrium/observability';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -24,6 +25,7 @@ export const ENTITIES = [
   ...SETTINGS_ENTITIES,
   ...PROVIDERS_ENTITIES,
   ...CHATS_ENTITIES,
+  ...MODELS_ENTITIES,
   ...OBSERVABILITY_ENTITIES,
 ];
 
@@ -45,6 +47,7 @@ export class AppModule {
         ObservabilityModule,
         ProvidersModule,
         ChatsModule,
+        ModelsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

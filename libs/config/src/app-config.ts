@@ -1,5 +1,6 @@
 import type { DatabaseEngine } from './database-url.js';
 import type { ChatsConfig } from './chats-config.js';
+import type { ModelsConfig } from './models-config.js';
 import type { ObservabilityConfig } from './observability-config.js';
 import type { PersistedSettings } from './persisted-settings.js';
 import type { ProvidersConfig } from './providers-config.js';
@@ -59,6 +60,7 @@ export interface AppConfig {
   settingsPollSeconds: number;
   providers: ProvidersConfig;
   chats: ChatsConfig;
+  models: ModelsConfig;
   observability: ObservabilityConfig;
   /** Env seeds of the run-time settings; the database copy wins after first boot. */
   seeds: PersistedSettings;

@@ -10,3 +10,4 @@ export * from './user-permissions.js';
 export * from './chats-config.js';
 export * from './observability-config.js';
 export * from './providers-config.js';
+export * from './models-config.js';

@@ -5,6 +5,7 @@ import { EnvReader, type Env } from './env-reader.js';
 import { readPersistedSeeds } from './persisted-settings.js';
 import { resolveSecretKey } from './secret-key.js';
 import { readChatsConfig } from './chats-config.js';
+import { readModelsConfig } from './models-config.js';
 import { readObservabilityConfig } from './observability-config.js';
 import { readProvidersConfig } from './providers-config.js';
 
@@ -106,6 +107,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     providers: readProvidersConfig(reader),
     chats: readChatsConfig(reader),
+    models: readModelsConfig(reader),
     observability: readObservabilityConfig(reader),
     settingsPollSeconds: reader.int('CONFIG_POLL_INTERVAL', 10, { min: 1, max: 3600 }),
     seeds,

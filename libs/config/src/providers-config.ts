@@ -28,6 +28,8 @@ export interface ProvidersConfig {
   modelsCacheTtlMs: number;
   bypassModelAccessControl: boolean;
   forwardUserInfoHeaders: boolean;
+  /** ENABLE_OPENAI_API_PASSTHROUGH: the deprecated `/openai/{path}` catch-all proxy is on. */
+  openAIPassthrough: boolean;
 }
 
 const DEFAULT_OLLAMA_URL = 'http://localhost:11434';
@@ -74,6 +76,7 @@ export function readProvidersConfig(reader: EnvReader): ProvidersConfig {
     modelsCacheTtlMs: cacheSeconds * 1000,
     bypassModelAccessControl: reader.bool('BYPASS_MODEL_ACCESS_CONTROL', false),
     forwardUserInfoHeaders: reader.bool('ENABLE_FORWARD_USER_INFO_HEADERS', false),
+    openAIPassthrough: reader.bool('ENABLE_OPENAI_API_PASSTHROUGH', false),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { Auth, CurrentUser, type AuthenticatedUser } from '@atrium/common';
 import { ModelsService } from './catalog/models.service.js';
 import type { ModelRecord } from './catalog/model-record.js';
+import { OllamaModelAdminService } from './relay/ollama-model-admin.service.js';
 import { ProviderRelayService } from './relay/provider-relay.service.js';
 import { requestBody } from './relay/request-body.js';
 import { clientGone, relayUpstream } from './relay/response-writer.js';
@@ -13,6 +14,7 @@ export class ModelsController {
   constructor(
     private readonly models: ModelsService,
     private readonly relay: ProviderRelayService,
+    private readonly ollamaAdmin: OllamaModelAdminService,
   ) {}
 
   /** Only the exact /api/v1/models path: /api/v1/models/* is the workspace router. */
@@ -29,6 +31,14 @@ export class ModelsController {
   @Auth({ admin: true })
   base(@Query('refresh') refresh?: string): Promise<{ data: ModelRecord[] }> {
     return this.models.base(refresh === 'true');
+  }
+
+  /** Frees an Ollama model's memory on every server that has it (like /ollama/api/unload). */
+  @HttpCode(200)
+  @Post('models/unload')
+  @Auth({ admin: true })
+  unload(@CurrentUser() user: AuthenticatedUser, @Body() body: unknown): Promise<{ status: true }> {
+    return this.ollamaAdmin.unload(requestBody(body), user);
   }
 
   @HttpCode(200)

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Auth, CurrentUser, Public, type AuthenticatedUser } from '@atrium/common';
 import { ModelsService } from './catalog/models.service.js';
@@ -9,6 +9,8 @@ import {
   OllamaVerifyDto,
   type OllamaConfigResponse,
 } from './dto/connection-config.dto.js';
+import type { OllamaModelEntry } from './catalog/model-record.js';
+import { OllamaModelAdminService } from './relay/ollama-model-admin.service.js';
 import { ProviderRelayService, type OllamaPath } from './relay/provider-relay.service.js';
 import { clientGone, relayUpstream } from './relay/response-writer.js';
 import { requestBody } from './relay/request-body.js';
@@ -20,6 +22,7 @@ export class OllamaController {
     private readonly admin: ConnectionsAdminService,
     private readonly models: ModelsService,
     private readonly relay: ProviderRelayService,
+    private readonly modelAdmin: OllamaModelAdminService,
   ) {}
 
   @Get()
@@ -70,6 +73,94 @@ export class OllamaController {
   @Public()
   versionAt(@Param('idx') idx: string): Promise<unknown> {
     return this.models.ollamaVersion(idx);
+  }
+
+  @Get('api/ps')
+  @Auth({ admin: true })
+  loaded(): Promise<{ models: OllamaModelEntry[] }> {
+    return this.modelAdmin.loaded();
+  }
+
+  @HttpCode(200)
+  @Post('api/unload')
+  @Auth({ admin: true })
+  unload(@CurrentUser() user: AuthenticatedUser, @Body() body: unknown): Promise<{ status: true }> {
+    return this.modelAdmin.unload(requestBody(body), user);
+  }
+
+  @HttpCode(200)
+  @Post(['api/pull', 'api/pull/:idx'])
+  @Auth({ admin: true })
+  async pull(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ): Promise<void> {
+    const upstream = await this.modelAdmin.pull(
+      requestBody(body),
+      user,
+      clientGone(res),
+      indexParam('ollama', idx) ?? 0,
+    );
+    await relayUpstream(upstream, res);
+  }
+
+  /** DELETE, as in Open WebUI (sic). */
+  @Delete(['api/push', 'api/push/:idx'])
+  @Auth({ admin: true })
+  async push(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ): Promise<void> {
+    const upstream = await this.modelAdmin.push(
+      requestBody(body),
+      user,
+      clientGone(res),
+      indexParam('ollama', idx),
+    );
+    await relayUpstream(upstream, res);
+  }
+
+  @HttpCode(200)
+  @Post(['api/create', 'api/create/:idx'])
+  @Auth({ admin: true })
+  async create(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Res() res: Response,
+    @Param('idx') idx?: string,
+  ): Promise<void> {
+    const upstream = await this.modelAdmin.create(
+      requestBody(body),
+      user,
+      clientGone(res),
+      indexParam('ollama', idx) ?? 0,
+    );
+    await relayUpstream(upstream, res);
+  }
+
+  @HttpCode(200)
+  @Post(['api/copy', 'api/copy/:idx'])
+  @Auth({ admin: true })
+  copy(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Param('idx') idx?: string,
+  ): Promise<true> {
+    return this.modelAdmin.copy(requestBody(body), user, indexParam('ollama', idx));
+  }
+
+  @Delete(['api/delete', 'api/delete/:idx'])
+  @Auth({ admin: true })
+  remove(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: unknown,
+    @Param('idx') idx?: string,
+  ): Promise<true> {
+    return this.modelAdmin.delete(requestBody(body), user, indexParam('ollama', idx));
   }
 
   @Get('v1/models')

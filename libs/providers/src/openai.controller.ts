@@ -1,5 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Auth, CurrentUser, type AuthenticatedUser } from '@atrium/common';
 import { ModelsService } from './catalog/models.service.js';
 import { ConnectionsAdminService } from './connections/connections-admin.service.js';
@@ -9,7 +20,7 @@ import {
   type OpenAIConfigResponse,
 } from './dto/connection-config.dto.js';
 import { ProviderRelayService } from './relay/provider-relay.service.js';
-import { requestBody } from './relay/request-body.js';
+import { optionalRequestBody, requestBody } from './relay/request-body.js';
 import { clientGone, relayUpstream } from './relay/response-writer.js';
 
 /** The OpenAI-compatible proxy (§3.10): admin connection routes, model lists, SSE relay. */
@@ -81,6 +92,66 @@ export class OpenAIController {
     const upstream = await this.relay.openAI(
       '/embeddings',
       requestBody(body),
+      user,
+      clientGone(res),
+    );
+    await relayUpstream(upstream, res);
+  }
+
+  // The deprecated catch-all proxy (ENABLE_OPENAI_API_PASSTHROUGH); declared last so every route
+  // above wins. One handler per method Open WebUI accepts.
+
+  @Get('*path')
+  @Auth()
+  passthroughGet(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.passthrough('GET', user, req, res);
+  }
+
+  @Post('*path')
+  @Auth()
+  passthroughPost(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.passthrough('POST', user, req, res);
+  }
+
+  @Put('*path')
+  @Auth()
+  passthroughPut(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.passthrough('PUT', user, req, res);
+  }
+
+  @Delete('*path')
+  @Auth()
+  passthroughDelete(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return this.passthrough('DELETE', user, req, res);
+  }
+
+  private async passthrough(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    user: AuthenticatedUser,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
+    const path = req.originalUrl.replace(/^\/openai\/+/, '');
+    const upstream = await this.relay.passthrough(
+      method,
+      path,
+      method === 'GET' ? undefined : optionalRequestBody(req.body),
       user,
       clientGone(res),
     );

@@ -11,6 +11,7 @@ import { ConnectionsService } from './connections/connections.service.js';
 import { ModelsController } from './models.controller.js';
 import { OllamaController } from './ollama.controller.js';
 import { OpenAIController } from './openai.controller.js';
+import { OllamaModelAdminService } from './relay/ollama-model-admin.service.js';
 import { ProviderRelayService } from './relay/provider-relay.service.js';
 import { UpstreamHttpClient } from './relay/upstream-http.client.js';
 
@@ -25,6 +26,7 @@ import { UpstreamHttpClient } from './relay/upstream-http.client.js';
     ModelCatalogService,
     ModelsService,
     ProviderRelayService,
+    OllamaModelAdminService,
     { provide: MODEL_ACCESS_POLICY, useClass: VerifiedUsersModelAccessPolicy },
   ],
   exports: [ModelCatalogService, ModelsService, ProviderRelayService, MODEL_ACCESS_POLICY],

@@ -10,7 +10,8 @@ describe('governance routes', () => {
     expect(matchGovernanceRoute('DELETE', '/api/v1/groups/id/g1/delete')?.route.action).toBe(
       'group.deleted',
     );
-    expect(matchGovernanceRoute('POST', '/ollama/config/update')?.targetId).toBe('ollama');
+    // Connection edits are recorded by the providers library itself (with before/after).
+    expect(matchGovernanceRoute('POST', '/ollama/config/update')).toBeUndefined();
     expect(matchGovernanceRoute('POST', '/api/v1/configs/banners')).toMatchObject({
       route: { action: 'config.updated' },
       targetId: 'banners',

@@ -75,12 +75,6 @@ export const GOVERNANCE_ROUTES: readonly GovernanceRoute[] = [
   },
   {
     method: 'POST',
-    pattern: /^\/(ollama|openai)\/config\/update$/,
-    action: 'connection.updated',
-    targetType: 'connection',
-  },
-  {
-    method: 'POST',
     pattern: /^\/api\/v1\/models\/model\/access\/update$/,
     action: 'model.access_updated',
     targetType: 'model',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '@atrium/config';
 import type { Clock } from '@atrium/common';
+import { AtriumMetrics } from '@atrium/observability';
 import type { ConnectionSet, ProviderKind } from '../connections/connection.types.js';
 import type { ConnectionsService } from '../connections/connections.service.js';
 import type { UpstreamHttpClient, UpstreamRequest } from '../relay/upstream-http.client.js';
@@ -34,9 +35,11 @@ function setup() {
   const config = {
     providers: { modelListTimeoutMs: 1000, modelsCacheTtlMs: 5000 },
   } as unknown as AppConfig;
-  const catalog = new ModelCatalogService(config, connections, http, clock);
+  const metrics = new AtriumMetrics();
+  const catalog = new ModelCatalogService(config, connections, http, clock, metrics);
   return {
     catalog,
+    metrics,
     calls,
     down,
     advance: (ms: number) => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { Clock } from '@atrium/common';
+import { AtriumMetrics } from '@atrium/observability';
 import {
   isEnabled,
   prefixOf,
@@ -11,7 +12,7 @@ import {
 } from '../connections/connection.types.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { connectionHeaders } from '../relay/connection-headers.js';
-import { UpstreamHttpClient } from '../relay/upstream-http.client.js';
+import { UpstreamConnectionError, UpstreamHttpClient } from '../relay/upstream-http.client.js';
 import {
   normalizeTags,
   type CatalogSnapshot,
@@ -51,6 +52,7 @@ export class ModelCatalogService {
     private readonly connections: ConnectionsService,
     private readonly http: UpstreamHttpClient,
     private readonly clock: Clock,
+    private readonly metrics: AtriumMetrics,
   ) {
     connections.onChange(() => this.invalidate());
   }
@@ -82,7 +84,7 @@ export class ModelCatalogService {
       headers: connectionHeaders(connection),
       timeoutMs: this.config.providers.modelListTimeoutMs,
     });
-    if (response.status >= 400) throw new Error(`HTTP Error: ${response.status}`);
+    if (response.status >= 400) throw new ListStatusError(response.status);
     return response.body;
   }
 
@@ -153,12 +155,15 @@ export class ModelCatalogService {
     const health = this.health.get(healthKey) ?? { failures: 0, retryAt: 0 };
     const now = this.clock.nowMs();
     if (now < health.retryAt) return this.lastGood(health, now);
+    const label = `${connection.kind}-${connection.index}`;
+    const timed = this.metrics.timeModelListRefresh(label);
     try {
-      const body = await this.rawList(connection);
+      const body = await this.rawList(connection).finally(timed);
       const models = extractModels(connection.kind, body);
       this.health.set(healthKey, { failures: 0, retryAt: 0, lastGood: { models, at: now } });
       return models;
     } catch (error) {
+      this.metrics.upstreamError(label, failureReason(error));
       health.failures += 1;
       const backoff = Math.min(1000 * 2 ** (health.failures - 1), MAX_BACKOFF_MS);
       health.retryAt = this.clock.nowMs() + backoff;
@@ -243,6 +248,18 @@ export class ModelCatalogService {
     });
     return merged;
   }
+}
+
+class ListStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP Error: ${status}`);
+  }
+}
+
+function failureReason(error: unknown): string {
+  if (error instanceof ListStatusError) return `http_${error.status}`;
+  if (error instanceof UpstreamConnectionError) return error.timedOut ? 'timeout' : 'refused';
+  return 'invalid_response';
 }
 
 function extractModels(kind: ProviderKind, body: unknown): RawModel[] {

@@ -6,6 +6,7 @@ import { isEnabled, type ProviderKind } from '../connections/connection.types.js
 import { ConnectionsService } from '../connections/connections.service.js';
 import { ServerConnectionError } from '../providers.errors.js';
 import { connectionHeaders } from '../relay/connection-headers.js';
+import { OllamaModelAdminService } from '../relay/ollama-model-admin.service.js';
 import { UpstreamConnectionError, UpstreamHttpClient } from '../relay/upstream-http.client.js';
 import { MODEL_ACCESS_POLICY, type ModelAccessPolicy } from './model-access.policy.js';
 import { ModelCatalogService } from './model-catalog.service.js';
@@ -21,6 +22,7 @@ export class ModelsService {
     private readonly http: UpstreamHttpClient,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ollamaAdmin: OllamaModelAdminService,
   ) {}
 
   /** GET /ollama/api/tags/{idx}, /openai/models/{idx}: one connection's raw upstream list. */
@@ -95,14 +97,33 @@ export class ModelsService {
     return { data: (await this.catalog.current(refresh)).models };
   }
 
-  /** GET /ollama/api/tags: the merged Ollama entries the caller may use. */
+  /**
+   * GET /ollama/api/tags: the merged Ollama entries the caller may use, each loaded one with
+   * the `expires_at` its server reports in /api/ps (asked only of servers that listed models).
+   */
   async ollamaTags(user: AuthenticatedUser): Promise<{ models: OllamaModelEntry[] }> {
     const snapshot = await this.catalog.current();
     const models = [...snapshot.ollama.values()].filter((entry) => {
       const model = snapshot.byId.get(entry.model);
       return model !== undefined && this.access.canUse(user, model);
     });
-    return { models };
+    const servers = [...new Set(models.flatMap((entry) => entry.urls))];
+    if (servers.length === 0) return { models };
+    const loaded = await this.ollamaAdmin.loadedOn(servers);
+    const expiry = new Map<string, unknown>();
+    for (const list of loaded) {
+      for (const entry of list ?? []) {
+        if (entry.expires_at !== undefined && !expiry.has(entry.model)) {
+          expiry.set(entry.model, entry.expires_at);
+        }
+      }
+    }
+    if (expiry.size === 0) return { models };
+    return {
+      models: models.map((entry) =>
+        expiry.has(entry.model) ? { ...entry, expires_at: expiry.get(entry.model) } : entry,
+      ),
+    };
   }
 
   /** GET /openai/models: the merged OpenAI-compatible entries the caller may use. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type ConnectionSettings } from '@atrium/config';
 import { DomainError } from '@atrium/common';
+import { AuditTrailService, MASK, maskSecrets } from '@atrium/observability';
 import type {
   OllamaConfigDto,
   OllamaConfigResponse,
@@ -19,6 +20,7 @@ export class ConnectionsAdminService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly connections: ConnectionsService,
     private readonly http: UpstreamHttpClient,
+    private readonly trail: AuditTrailService,
   ) {}
 
   ollamaConfig(): OllamaConfigResponse {
@@ -41,25 +43,40 @@ export class ConnectionsAdminService {
   }
 
   async updateOllama(form: OllamaConfigDto): Promise<OllamaConfigResponse> {
-    const current = this.connections.get('ollama');
+    const before = this.ollamaConfig();
     await this.connections.update('ollama', {
-      enabled: form.ENABLE_OLLAMA_API ?? current.enabled,
+      enabled: form.ENABLE_OLLAMA_API ?? before.ENABLE_OLLAMA_API,
       urls: form.OLLAMA_BASE_URLS,
       keys: [],
       configs: form.OLLAMA_API_CONFIGS ?? {},
     });
-    return this.ollamaConfig();
+    const after = this.ollamaConfig();
+    await this.audit('ollama', before, after);
+    return after;
   }
 
   async updateOpenAI(form: OpenAIConfigDto): Promise<OpenAIConfigResponse> {
-    const current = this.connections.get('openai');
+    const before = this.openAIConfig();
     await this.connections.update('openai', {
-      enabled: form.ENABLE_OPENAI_API ?? current.enabled,
+      enabled: form.ENABLE_OPENAI_API ?? before.ENABLE_OPENAI_API,
       urls: form.OPENAI_API_BASE_URLS,
       keys: form.OPENAI_API_KEYS ?? [],
       configs: form.OPENAI_API_CONFIGS ?? {},
     });
-    return this.openAIConfig();
+    const after = this.openAIConfig();
+    await this.audit('openai', before, after);
+    return after;
+  }
+
+  /** The change in the admin audit trail, every key (list or per-connection `key`) masked. */
+  private audit(kind: 'ollama' | 'openai', before: object, after: object): Promise<void> {
+    return this.trail.record({
+      action: 'connection.updated',
+      targetType: 'connection',
+      targetId: kind,
+      before: maskConnectionKeys(before),
+      after: maskConnectionKeys(after),
+    });
   }
 
   /** GET {url}/api/version; any failure is a 500 as in Open WebUI. */
@@ -103,6 +120,30 @@ export class ConnectionsAdminService {
       throw error;
     }
   }
+}
+
+/** A config response with its keys masked: the key list and each connection's `key`. */
+export function maskConnectionKeys(config: object): unknown {
+  const masked = maskSecrets(config) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(masked)) {
+    if (name.endsWith('_API_KEYS') && Array.isArray(value)) {
+      masked[name] = value.map((key) => (key === '' ? '' : MASK));
+    }
+    if (name.endsWith('_API_CONFIGS') && value && typeof value === 'object') {
+      for (const settings of Object.values(value as Record<string, unknown>)) {
+        const entry = settings as Record<string, unknown> | null;
+        if (
+          entry &&
+          typeof entry === 'object' &&
+          typeof entry.key === 'string' &&
+          entry.key !== ''
+        ) {
+          entry.key = MASK;
+        }
+      }
+    }
+  }
+  return masked;
 }
 
 function trim(url: string): string {

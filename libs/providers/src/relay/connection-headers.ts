@@ -6,6 +6,7 @@ export function connectionHeaders(
   connection: Connection,
   user?: AuthenticatedUser,
   forwardUser = false,
+  chatId?: string,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   const authType = connection.settings.auth_type ?? 'bearer';
@@ -25,6 +26,7 @@ export function connectionHeaders(
     headers['x-openwebui-user-id'] = user.id;
     headers['x-openwebui-user-email'] = user.email;
     headers['x-openwebui-user-role'] = user.role;
+    if (chatId) headers['x-openwebui-chat-id'] = chatId;
   }
   return headers;
 }

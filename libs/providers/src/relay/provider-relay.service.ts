@@ -9,6 +9,7 @@ import {
   NotFoundError,
   type AuthenticatedUser,
 } from '@atrium/common';
+import { ModelCallTelemetry } from '@atrium/observability';
 import { MODEL_ACCESS_POLICY, type ModelAccessPolicy } from '../catalog/model-access.policy.js';
 import { ModelCatalogService } from '../catalog/model-catalog.service.js';
 import { withLatestTag, type ModelRecord } from '../catalog/model-record.js';
@@ -19,12 +20,10 @@ import {
   type ProviderKind,
 } from '../connections/connection.types.js';
 import { ConnectionsService } from '../connections/connections.service.js';
-import {
-  ConnectionNotFoundError,
-  ServerConnectionError,
-  UpstreamStatusError,
-} from '../providers.errors.js';
+import { ConnectionNotFoundError, ServerConnectionError } from '../providers.errors.js';
 import { connectionHeaders } from './connection-headers.js';
+import { ollamaStatusError } from './ollama-upstream-error.js';
+import { attachTap, ModelCallTap, tapOf } from './model-call-tap.js';
 import {
   isObject,
   OllamaToOpenAIStream,
@@ -89,6 +88,7 @@ export class ProviderRelayService {
     private readonly http: UpstreamHttpClient,
     private readonly clock: Clock,
     @Inject(MODEL_ACCESS_POLICY) private readonly access: ModelAccessPolicy,
+    private readonly telemetry: ModelCallTelemetry,
   ) {}
 
   /** POST to an Ollama server; errors become `{"detail": "Ollama: ..."}` with the upstream status. */
@@ -127,7 +127,7 @@ export class ProviderRelayService {
       model: stripPrefix(requested, prefixOf(connection.settings)),
     };
     delete forwarded.metadata;
-    return this.send(connection, path, forwarded, user, signal);
+    return this.send(connection, path, withUsageReport(forwarded), user, signal, chatIdOf(body));
   }
 
   /** POST /api/chat/completions in synchronous mode (§5.2): any provider, OpenAI wire format. */
@@ -147,7 +147,14 @@ export class ProviderRelayService {
     const urlIdx = typeof model.urlIdx === 'number' ? model.urlIdx : 0;
     const connection = this.connection('openai', urlIdx);
     payload.model = stripPrefix(requested, prefixOf(connection.settings));
-    const upstream = await this.send(connection, '/chat/completions', payload, user, signal);
+    const upstream = await this.send(
+      connection,
+      '/chat/completions',
+      withUsageReport(payload),
+      user,
+      signal,
+      chatIdOf(body),
+    );
     return { kind: 'stream', upstream };
   }
 
@@ -169,7 +176,7 @@ export class ProviderRelayService {
       user,
       signal,
     );
-    const reply = parseJson(await readText(upstream));
+    const reply = parseJson(await this.readWhole(upstream));
     const vectors = isObject(reply) && Array.isArray(reply.embeddings) ? reply.embeddings : [];
     return {
       kind: 'json',
@@ -203,7 +210,7 @@ export class ProviderRelayService {
         contentType: 'text/event-stream; charset=utf-8',
       };
     }
-    const reply = parseJson(await readText(upstream));
+    const reply = parseJson(await this.readWhole(upstream));
     return {
       kind: 'json',
       value: ollamaReplyToCompletion(
@@ -254,41 +261,143 @@ export class ProviderRelayService {
     signal: AbortSignal,
   ): Promise<IncomingMessage> {
     const upstream = await this.send(connection, path, body, user, signal);
-    const status = upstream.statusCode ?? 500;
-    if (status < 400) return upstream;
-    const text = await readText(upstream).catch(() => '');
-    const parsed = parseJson(text);
-    const error = isObject(parsed) ? (parsed.error ?? parsed.detail) : undefined;
-    const message = isObject(error) ? error.message : error;
-    throw new UpstreamStatusError(
-      status,
-      `Ollama: ${typeof message === 'string' ? message : text || `HTTP ${status}`}`,
-    );
+    if ((upstream.statusCode ?? 500) < 400) return upstream;
+    throw await ollamaStatusError(upstream);
+  }
+
+  /**
+   * The deprecated `/openai/{path}` catch-all (ENABLE_OPENAI_API_PASSTHROUGH): to the connection
+   * of the body's model, else connection 0, with that connection's credentials; the answer,
+   * errors included, is relayed as it comes.
+   */
+  async passthrough(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: Json | undefined,
+    user: AuthenticatedUser,
+    signal: AbortSignal,
+  ): Promise<IncomingMessage> {
+    if (!this.config.providers.openAIPassthrough || escapesBase(path)) {
+      throw new NotFoundError('Not Found');
+    }
+    let urlIdx = 0;
+    let forwarded = body;
+    const requested = typeof body?.model === 'string' ? body.model : undefined;
+    if (requested) {
+      const model = (await this.catalog.current()).openai.get(requested);
+      if (model) {
+        this.checkAccess(user, model);
+        urlIdx = model.urlIdx;
+      }
+    }
+    const connection = this.connection('openai', urlIdx);
+    if (requested && forwarded) {
+      forwarded = { ...forwarded, model: stripPrefix(requested, prefixOf(connection.settings)) };
+    }
+    return this.send(connection, `/${path}`, forwarded, user, signal, undefined, method);
   }
 
   private async send(
     connection: Connection,
     path: string,
-    body: Json,
+    body: Json | undefined,
     user: AuthenticatedUser,
     signal: AbortSignal,
+    chatId?: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE' = 'POST',
   ): Promise<IncomingMessage> {
+    const operation = operationOf(path);
+    const call =
+      operation === undefined
+        ? undefined
+        : this.telemetry.start({
+            provider: connection.kind,
+            connection: `${connection.kind}-${connection.index}`,
+            model: typeof body?.model === 'string' ? body.model : '',
+            operation,
+            streamed: body !== undefined && isStreamed(path, body),
+          });
+    let upstream: IncomingMessage;
     try {
-      return await this.http.open({
-        method: 'POST',
+      upstream = await this.http.open({
+        method,
         url: `${connection.url}${path}`,
-        headers: connectionHeaders(connection, user, this.config.providers.forwardUserInfoHeaders),
-        body: JSON.stringify(body),
+        headers: connectionHeaders(
+          connection,
+          user,
+          this.config.providers.forwardUserInfoHeaders,
+          chatId,
+        ),
+        body: method === 'GET' || body === undefined ? undefined : JSON.stringify(body),
         signal,
         timeoutMs: this.config.providers.requestTimeoutMs,
       });
     } catch (error) {
+      if (!signal.aborted) {
+        call?.fail(
+          error instanceof UpstreamConnectionError && error.timedOut ? 'timeout' : 'refused',
+          error,
+        );
+      }
+      call?.end();
       // Unreachable, timed out, or the client left first: Open WebUI's generic 500.
       if (error instanceof UpstreamConnectionError || signal.aborted)
         throw new ServerConnectionError();
       throw error;
     }
+    if (call) {
+      const tap = new ModelCallTap(call, upstream, signal);
+      if ((upstream.statusCode ?? 500) >= 400) tap.fail(`http_${upstream.statusCode ?? 500}`);
+      attachTap(upstream, tap);
+    }
+    return upstream;
   }
+
+  /** Reads a non-streamed reply whole, handing it to the call's telemetry. */
+  private async readWhole(upstream: IncomingMessage): Promise<string> {
+    const text = await readText(upstream);
+    tapOf(upstream)?.whole(text);
+    return text;
+  }
+}
+
+/** A path with `.`/`..` segments (raw or percent-encoded) could leave the connection's base URL. */
+function escapesBase(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.split('?', 1)[0]);
+  } catch {
+    return true;
+  }
+  return decoded.split(/[/\\]/).some((segment) => segment === '.' || segment === '..');
+}
+
+/** A streamed OpenAI chat asks for the usage chunk (`stream_options.include_usage`). */
+function withUsageReport(payload: Json): Json {
+  if (payload.stream !== true) return payload;
+  const options = isObject(payload.stream_options) ? payload.stream_options : {};
+  return { ...payload, stream_options: { ...options, include_usage: true } };
+}
+
+/** The chat a request belongs to (Open WebUI's `chat_id`, or `metadata.chat_id`). */
+function chatIdOf(body: Json): string | undefined {
+  const metadata = isObject(body.metadata) ? body.metadata : {};
+  const chatId = body.chat_id ?? metadata.chat_id;
+  return typeof chatId === 'string' && chatId !== '' ? chatId : undefined;
+}
+
+/** The GenAI operation of a model-server path; undefined for calls that are not model calls. */
+function operationOf(path: string): string | undefined {
+  if (path.includes('embed')) return 'embeddings';
+  if (path.endsWith('/chat') || path.endsWith('/chat/completions')) return 'chat';
+  if (path.endsWith('/generate') || path.endsWith('/completions')) return 'text_completion';
+  return undefined;
+}
+
+/** Ollama's native chat/generate stream unless told not to; OpenAI's only when asked. */
+function isStreamed(path: string, body: Json): boolean {
+  if (path === '/api/chat' || path === '/api/generate') return body.stream !== false;
+  return !path.includes('embed') && body.stream === true;
 }
 
 function modelField(body: Json, fields: string[]): string {

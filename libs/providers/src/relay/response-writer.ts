@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
+import { tapOf } from './model-call-tap.js';
 
 const COPIED_HEADERS = ['content-type', 'cache-control', 'x-request-id', 'openai-processing-ms'];
 
@@ -35,8 +36,12 @@ export async function relayUpstream(
     response.setHeader('x-accel-buffering', 'no');
   }
   response.flushHeaders();
+  const relayed = body ? pipeline(upstream, body, response) : pipeline(upstream, response);
+  const tap = tapOf(upstream);
+  // Attached in the same tick as the pipe, so both see every chunk; the pipe keeps backpressure.
+  if (tap) upstream.on('data', tap.chunk);
   try {
-    await (body ? pipeline(upstream, body, response) : pipeline(upstream, response));
+    await relayed;
   } catch {
     // Client gone or upstream dropped: pipeline has already destroyed both ends.
     upstream.destroy();

@@ -1,9 +1,10 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { outgoingTraceHeaders } from '@atrium/observability';
 
 export interface UpstreamRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: string;
@@ -49,7 +50,8 @@ export class UpstreamHttpClient implements OnApplicationShutdown {
         return;
       }
       const secure = target.protocol === 'https:';
-      const headers: Record<string, string | number> = { ...options.headers };
+      // W3C trace context, so the model server's spans join the request's trace.
+      const headers: Record<string, string | number> = outgoingTraceHeaders({ ...options.headers });
       if (options.body !== undefined) {
         headers['content-type'] ??= 'application/json';
         headers['content-length'] = Buffer.byteLength(options.body);
