@@ -37,7 +37,11 @@ describe('Ollama model management', () => {
     second = await startFakeOllama({ models: ['llama3:latest'], loaded: ['llama3:latest'] });
     booted = await bootApp({
       listen: true,
-      env: { OLLAMA_BASE_URLS: `${first.url};${second.url}`, ENABLE_OPENAI_API: 'false' },
+      env: {
+        OLLAMA_BASE_URLS: `${first.url};${second.url}`,
+        ENABLE_OPENAI_API: 'false',
+        BYPASS_MODEL_ACCESS_CONTROL: 'true',
+      },
     });
     url = booted.url!;
     admin = await signup(booted.http, 'admin@example.com');

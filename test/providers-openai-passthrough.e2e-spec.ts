@@ -30,6 +30,8 @@ describe('OpenAI catch-all passthrough', () => {
     booted = await bootApp({
       listen: true,
       env: {
+        // Relay mechanics, not model visibility (test/providers-model-access covers §7.3).
+        BYPASS_MODEL_ACCESS_CONTROL: 'true',
         ENABLE_OLLAMA_API: 'false',
         OPENAI_API_BASE_URLS: `${first.url};${second.url}`,
         OPENAI_API_KEYS: 'sk-first;sk-second',

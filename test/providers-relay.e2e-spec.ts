@@ -51,6 +51,8 @@ describe('provider relay', () => {
     booted = await bootApp({
       listen: true,
       env: {
+        // Relay mechanics, not model visibility (test/providers-model-access covers §7.3).
+        BYPASS_MODEL_ACCESS_CONTROL: 'true',
         OLLAMA_BASE_URLS: `${ollama.url};${prefixed.url}`,
         OLLAMA_API_CONFIGS: JSON.stringify({ '1': { prefix_id: 'p' } }),
         OPENAI_API_BASE_URLS: `${openai.url};${dead}`,

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import {
-  MODEL_ACCESS_POLICY,
-  VerifiedUsersModelAccessPolicy,
-} from './catalog/model-access.policy.js';
+import { ModelsModule, ModelVisibilityService } from '@atrium/models';
+import { MODEL_ACCESS_POLICY } from './catalog/model-access.policy.js';
 import { ModelCatalogService } from './catalog/model-catalog.service.js';
 import { ModelsService } from './catalog/models.service.js';
 import { ConnectionsAdminService } from './connections/connections-admin.service.js';
@@ -17,6 +15,7 @@ import { UpstreamHttpClient } from './relay/upstream-http.client.js';
 
 /** Ollama and OpenAI-compatible connections, model aggregation and the stream relay. */
 @Module({
+  imports: [ModelsModule],
   controllers: [OllamaController, OpenAIController, ModelsController],
   providers: [
     ConnectionsRepository,
@@ -27,7 +26,7 @@ import { UpstreamHttpClient } from './relay/upstream-http.client.js';
     ModelsService,
     ProviderRelayService,
     OllamaModelAdminService,
-    { provide: MODEL_ACCESS_POLICY, useClass: VerifiedUsersModelAccessPolicy },
+    { provide: MODEL_ACCESS_POLICY, useExisting: ModelVisibilityService },
   ],
   exports: [ModelCatalogService, ModelsService, ProviderRelayService, MODEL_ACCESS_POLICY],
 })

@@ -89,7 +89,7 @@ export class ModelsService {
   /** GET /api/models: `{data:[…]}` (§4.3) the caller may use. */
   async forUser(user: AuthenticatedUser, refresh = false): Promise<{ data: ModelRecord[] }> {
     const snapshot = await this.catalog.current(refresh);
-    return { data: snapshot.models.filter((model) => this.access.canUse(user, model)) };
+    return { data: await this.visible(user, snapshot.models) };
   }
 
   /** GET /api/models/base (admin): every provider model, unfiltered. */
@@ -103,10 +103,12 @@ export class ModelsService {
    */
   async ollamaTags(user: AuthenticatedUser): Promise<{ models: OllamaModelEntry[] }> {
     const snapshot = await this.catalog.current();
-    const models = [...snapshot.ollama.values()].filter((entry) => {
-      const model = snapshot.byId.get(entry.model);
-      return model !== undefined && this.access.canUse(user, model);
-    });
+    const entries = [...snapshot.ollama.values()];
+    const allowed = await this.access.visibleIds(
+      user,
+      entries.filter((entry) => snapshot.byId.has(entry.model)).map((entry) => entry.model),
+    );
+    const models = entries.filter((entry) => allowed.has(entry.model));
     const servers = [...new Set(models.flatMap((entry) => entry.urls))];
     if (servers.length === 0) return { models };
     const loaded = await this.ollamaAdmin.loadedOn(servers);
@@ -129,9 +131,18 @@ export class ModelsService {
   /** GET /openai/models: the merged OpenAI-compatible entries the caller may use. */
   async openAIModels(user: AuthenticatedUser): Promise<{ data: OpenAIModelEntry[] }> {
     const snapshot = await this.catalog.current();
-    return {
-      data: [...snapshot.openai.values()].filter((model) => this.access.canUse(user, model)),
-    };
+    return { data: await this.visible(user, [...snapshot.openai.values()]) };
+  }
+
+  private async visible<T extends { id: string }>(
+    user: AuthenticatedUser,
+    models: T[],
+  ): Promise<T[]> {
+    const allowed = await this.access.visibleIds(
+      user,
+      models.map((model) => model.id),
+    );
+    return models.filter((model) => allowed.has(model.id));
   }
 }
 

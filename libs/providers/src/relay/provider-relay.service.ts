@@ -120,7 +120,7 @@ export class ProviderRelayService {
     const snapshot = await this.catalog.current();
     const model = snapshot.openai.get(requested);
     if (!model) throw new NotFoundError('Model not found');
-    this.checkAccess(user, model);
+    await this.checkAccess(user, model);
     const connection = this.connection('openai', model.urlIdx);
     const forwarded: Json = {
       ...body,
@@ -140,7 +140,7 @@ export class ProviderRelayService {
     const snapshot = await this.catalog.current();
     const model = snapshot.byId.get(requested);
     if (!model) throw new BadRequestError('Model not found');
-    this.checkAccess(user, model);
+    await this.checkAccess(user, model);
     const payload: Json = { ...body };
     for (const field of OPEN_WEBUI_FIELDS) delete payload[field];
     if (model.owned_by === 'ollama') return this.ollamaChatAsOpenAI(payload, model, user, signal);
@@ -163,7 +163,7 @@ export class ProviderRelayService {
     const requested = modelField(body, ['model']);
     const model = (await this.catalog.current()).byId.get(requested);
     if (!model) throw new BadRequestError('Model not found');
-    this.checkAccess(user, model);
+    await this.checkAccess(user, model);
     if (model.owned_by !== 'ollama') {
       return { kind: 'stream', upstream: await this.openAI('/embeddings', body, user, signal) };
     }
@@ -235,7 +235,7 @@ export class ProviderRelayService {
       throw new BadRequestError(`Model '${requested}' was not found`);
     }
     const model = snapshot.byId.get(entry.model);
-    if (model) this.checkAccess(user, model);
+    if (model) await this.checkAccess(user, model);
     const chosen = entry.urls[Math.floor(Math.random() * entry.urls.length)];
     return this.connection('ollama', chosen);
   }
@@ -248,8 +248,9 @@ export class ProviderRelayService {
     return resolveConnection(kind, set, index);
   }
 
-  private checkAccess(user: AuthenticatedUser, model: ModelRecord): void {
-    if (!this.access.canUse(user, model)) throw new ForbiddenError('Model not found');
+  private async checkAccess(user: AuthenticatedUser, model: ModelRecord): Promise<void> {
+    const allowed = await this.access.visibleIds(user, [model.id]);
+    if (!allowed.has(model.id)) throw new ForbiddenError('Model not found');
   }
 
   /** POST to Ollama; a status >= 400 becomes `Ollama: <error>` with that status. */
@@ -286,7 +287,7 @@ export class ProviderRelayService {
     if (requested) {
       const model = (await this.catalog.current()).openai.get(requested);
       if (model) {
-        this.checkAccess(user, model);
+        await this.checkAccess(user, model);
         urlIdx = model.urlIdx;
       }
     }
