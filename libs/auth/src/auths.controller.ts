@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { Auth, CurrentUser, Public, type AuthenticatedUser } from '@atrium/common';
+import { Auth, CurrentUser, LenientBody, Public, type AuthenticatedUser } from '@atrium/common';
 import type { Response } from 'express';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AuthAdminConfigService } from './accounts/auth-admin-config.service.js';
@@ -24,7 +24,6 @@ import { UpdatePasswordDto } from './dto/update-password.dto.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { UpdateTimezoneDto } from './dto/update-timezone.dto.js';
 import { PresentedSessionToken } from './guard/presented-credential.js';
-import { LenientBody } from './lenient-body.decorator.js';
 
 /** Open WebUI's /api/v1/auths router. FastAPI answers 200 to every POST, so these do too. */
 @Controller('api/v1/auths')

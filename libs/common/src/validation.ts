@@ -1,4 +1,5 @@
 import {
+  Body,
   type Type,
   HttpStatus,
   UnprocessableEntityException,
@@ -71,13 +72,14 @@ export function createValidationPipe(): ValidationPipe {
 }
 
 /**
- * Validates a route's query string against a DTO class. Unknown query parameters are ignored,
- * as FastAPI does (bodies stay strict through the global pipe). Use it on a parameter typed
- * with an interface, so the global pipe sees a plain object and leaves it to this one:
- *
- *   @Query(queryValidationPipe(UserListQueryDto)) query: UserListQuery
+ * Validation that checks types like the global pipe (FastAPI's 422 shape) but drops unknown keys
+ * instead of refusing them. Use it on a parameter typed with an interface or `Readonly<Dto>`
+ * (no class metadata), so the strict global pipe passes the value through to this one.
  */
-export function queryValidationPipe(dto: Type<unknown>): ValidationPipe {
+export function lenientValidationPipe(
+  dto: Type<unknown>,
+  location: 'body' | 'query',
+): ValidationPipe {
   return new ValidationPipe({
     expectedType: dto,
     transform: true,
@@ -85,6 +87,19 @@ export function queryValidationPipe(dto: Type<unknown>): ValidationPipe {
     forbidNonWhitelisted: false,
     errorHttpStatusCode: HttpStatus.UNPROCESSABLE_ENTITY,
     exceptionFactory: (errors) =>
-      new UnprocessableEntityException({ detail: toValidationIssues(errors, ['query']) }),
+      new UnprocessableEntityException({ detail: toValidationIssues(errors, [location]) }),
   });
+}
+
+/** A query string checked against a DTO; unknown parameters are ignored, as FastAPI does. */
+export function queryValidationPipe(dto: Type<unknown>): ValidationPipe {
+  return lenientValidationPipe(dto, 'query');
+}
+
+/**
+ * A body checked against a DTO with unknown keys dropped: for bodies the newest frontends grow
+ * faster than this server (admin config, profile). Type the parameter as `Readonly<Dto>`.
+ */
+export function LenientBody(dto: Type<unknown>): ParameterDecorator {
+  return Body(lenientValidationPipe(dto, 'body'));
 }
