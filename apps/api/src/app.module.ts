@@ -11,12 +11,14 @@ import { DatabaseModule } from '@atrium/database';
 import { RedisModule } from '@atrium/redis';
 import { SETTINGS_ENTITIES, SettingsModule } from '@atrium/settings';
 import { USERS_ENTITIES, UsersModule } from '@atrium/users';
-import { AUTH_ENTITIES, AuthModule } from '@atrium/auth';
+import { AUTH_ENTITIES, AuthModule, LdapModule, OAuthModule } from '@atrium/auth';
 import { SystemModule } from '@atrium/system';
 import { PROVIDERS_ENTITIES, ProvidersModule } from '@atrium/providers';
 import { CHATS_ENTITIES, ChatsModule } from '@atrium/chats';
 import { MODELS_ENTITIES, ModelsModule } from '@atrium/models';
 import { OBSERVABILITY_ENTITIES, ObservabilityModule } from '@atrium/observability';
+import { RealtimeModule } from '@atrium/realtime';
+import { TasksModule } from '@atrium/tasks';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
 export const ENTITIES = [
@@ -48,6 +50,10 @@ export class AppModule {
         ProvidersModule,
         ChatsModule,
         ModelsModule,
+        LdapModule,
+        OAuthModule,
+        RealtimeModule,
+        TasksModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -62,6 +62,14 @@ import { TokenRevocationService } from './tokens/token-revocation.service.js';
     JwtService,
     TokenRevocationService,
     PasswordHasher,
+    // For the LDAP and OAuth sign-in modules of this library:
+    SessionIssuer,
+    SessionCookies,
+    SessionsService,
+    AccountsService,
+    AccountCreationLock,
+    SigninRateLimiter,
+    CredentialsRepository,
   ],
 })
 export class AuthModule {}

@@ -18,3 +18,5 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import { AuthCredentialEntity } from './auth-credential.entity.js';
 import { RevokedTokenEntity } from './revoked-token.entity.js';
 export const AUTH_ENTITIES = [AuthCredentialEntity, ApiKeyEntity, RevokedTokenEntity];
+export { LdapModule } from './ldap/ldap.module.js';
+export { OAuthModule } from './oauth/oauth.module.js';

@@ -4,6 +4,11 @@ import type { ModelsConfig } from './models-config.js';
 import type { ObservabilityConfig } from './observability-config.js';
 import type { PersistedSettings } from './persisted-settings.js';
 import type { ProvidersConfig } from './providers-config.js';
+import type { LdapConfig } from './ldap-config.js';
+import type { OAuthConfig } from './oauth-config.js';
+import type { TrustedHeadersConfig } from './trusted-headers-config.js';
+import type { RealtimeConfig } from './realtime-config.js';
+import type { TasksConfig } from './tasks-config.js';
 
 export type CookieSameSite = 'lax' | 'strict' | 'none';
 
@@ -62,6 +67,11 @@ export interface AppConfig {
   chats: ChatsConfig;
   models: ModelsConfig;
   observability: ObservabilityConfig;
+  ldap: LdapConfig;
+  oauth: OAuthConfig;
+  trustedHeaders: TrustedHeadersConfig;
+  realtime: RealtimeConfig;
+  tasks: TasksConfig;
   /** Env seeds of the run-time settings; the database copy wins after first boot. */
   seeds: PersistedSettings;
 }

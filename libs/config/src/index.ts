@@ -11,3 +11,8 @@ export * from './chats-config.js';
 export * from './observability-config.js';
 export * from './providers-config.js';
 export * from './models-config.js';
+export * from './ldap-config.js';
+export * from './oauth-config.js';
+export * from './trusted-headers-config.js';
+export * from './realtime-config.js';
+export * from './tasks-config.js';

@@ -8,6 +8,11 @@ import { readChatsConfig } from './chats-config.js';
 import { readModelsConfig } from './models-config.js';
 import { readObservabilityConfig } from './observability-config.js';
 import { readProvidersConfig } from './providers-config.js';
+import { readLdapConfig } from './ldap-config.js';
+import { readOAuthConfig } from './oauth-config.js';
+import { readTrustedHeadersConfig } from './trusted-headers-config.js';
+import { readRealtimeConfig } from './realtime-config.js';
+import { readTasksConfig } from './tasks-config.js';
 
 const SAME_SITE: readonly CookieSameSite[] = ['lax', 'strict', 'none'];
 const DEFAULT_PASSWORD_PATTERN = '^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[^\\w\\s]).{8,}$';
@@ -109,6 +114,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     chats: readChatsConfig(reader),
     models: readModelsConfig(reader),
     observability: readObservabilityConfig(reader),
+    ldap: readLdapConfig(reader),
+    oauth: readOAuthConfig(reader),
+    trustedHeaders: readTrustedHeadersConfig(reader),
+    realtime: readRealtimeConfig(reader),
+    tasks: readTasksConfig(reader),
     settingsPollSeconds: reader.int('CONFIG_POLL_INTERVAL', 10, { min: 1, max: 3600 }),
     seeds,
   };

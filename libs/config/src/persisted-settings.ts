@@ -1,6 +1,9 @@
 import { isValidDuration } from './duration.js';
 import type { EnvReader } from './env-reader.js';
 import { readUserPermissions, type PermissionTree } from './user-permissions.js';
+import { readLdapSeeds, type LdapPersistedSettings } from './ldap-config.js';
+import { readOAuthSeeds, type OAuthPersistedSettings } from './oauth-config.js';
+import { readTasksSeeds, type TasksPersistedSettings } from './tasks-config.js';
 
 export const USER_ROLES = ['pending', 'user', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -10,7 +13,8 @@ export type UserRole = (typeof USER_ROLES)[number];
  * afterwards the database copy is the source of truth (Open WebUI's PersistentConfig).
  * Keys follow Open WebUI's dotted config paths.
  */
-export interface PersistedSettings {
+export interface PersistedSettings
+  extends LdapPersistedSettings, OAuthPersistedSettings, TasksPersistedSettings {
   'ui.enable_signup': boolean;
   'ui.enable_login_form': boolean;
   'ui.default_user_role': UserRole;
@@ -78,6 +82,9 @@ export function readPersistedSeeds(reader: EnvReader, webuiAuth: boolean): Persi
     'ui.pending_user_overlay_content': reader.string('PENDING_USER_OVERLAY_CONTENT', ''),
     'ui.response_watermark': reader.string('RESPONSE_WATERMARK', ''),
     'user.permissions': readUserPermissions(reader),
+    ...readLdapSeeds(reader),
+    ...readOAuthSeeds(reader),
+    ...readTasksSeeds(reader),
   };
 }
 

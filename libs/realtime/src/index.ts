@@ -1,0 +1,3 @@
+export * from './realtime.module.js';
+export * from './realtime-emitter.js';
+export * from './server-events.js';
