@@ -4,5 +4,7 @@
 import coldStart from './cold-start.mjs';
 import chatList from './chat-list.mjs';
 import relayOverhead from './relay-overhead.mjs';
+import relayObservability from './relay-observability.mjs';
+import socketFanout from './socket-fanout.mjs';
 
-export const benchmarks = [coldStart, chatList, relayOverhead];
+export const benchmarks = [coldStart, chatList, relayOverhead, relayObservability, socketFanout];

@@ -1,218 +1,202 @@
-// Relay overhead: the same streaming chat sent straight to a model server double and through
-// Atrium (built server from dist, spawned as in cold-start), at 1 and 100 concurrent streams.
-// Reports the latency Atrium adds to time-to-first-byte and to the whole stream (p50/p99), for
-// the SSE passthrough (/openai/chat/completions) and the Ollama -> OpenAI conversion
-// (/api/chat/completions), plus /api/models requests per second with a warm cache.
+// Relay overhead (issue 3's benchmark): the same load sent directly to a model-server double and
+// through Atrium, in one run, on this machine. Three processes besides this one: the double
+// (bench/support/model-double.mjs), Atrium (the built server, as in cold-start) and the load
+// generator (bench/support/load-generator.mjs), so none of them steals the others' event loop.
+//
+// - paced: 500 concurrent streaming chats, 64 tokens at 50 tokens/s, through /api/chat/completions
+//   (Ollama upstream, converted to OpenAI SSE) and /openai/chat/completions (SSE passthrough).
+//   Time to first token added (p50 goal <= 5 ms, p99 <= 25 ms), Atrium CPU seconds for the run,
+//   peak RSS against idle (goal <= idle + 100 MB).
+// - burst: 200 concurrent streams of 256 tokens, no pacing: relayed tokens/s vs direct (>= 0.8x).
+// - GET /api/models with a warm cache: requests/s (goal >= 5,000/s).
+//
+// ATRIUM_BENCH_ENTRY=<path to main.js> runs another build than dist/ (e.g. to compare two trees);
+// ATRIUM_BENCH_NODE_FLAGS adds V8/Node flags to the server (e.g. --cpu-prof).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { startRelayUpstream } from './relay-upstream.mjs';
-import { startServer } from './support/server-process.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startLoadGenerator } from './support/load-generator.mjs';
+import {
+  BURST_TOKENS,
+  PACED_DELAY_MS,
+  PACED_TOKENS,
+  startModelDouble,
+} from './support/model-double.mjs';
+import { cpuSeconds, watchRss } from './support/process-usage.mjs';
+import { rssMegabytes, SERVER_NODE_FLAGS, startServer } from './support/server-process.mjs';
 
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-
-/** One POST; resolves to { ttfb, total } in ms once the whole body has arrived. */
-function timedPost(url, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const payload = JSON.stringify(body);
-    const req = request(url, {
-      method: 'POST',
-      agent,
-      headers: {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(payload),
-        ...headers,
-      },
-    });
-    req.on('response', (response) => {
-      if (response.statusCode !== 200) {
-        reject(new Error(`${url} answered ${response.statusCode}`));
-        response.resume();
-        return;
-      }
-      let ttfb;
-      response.on('data', () => {
-        ttfb ??= performance.now() - started;
-      });
-      response.on('end', () => resolve({ ttfb, total: performance.now() - started }));
-      response.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-function getJson(url, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const PACED_STREAMS = 500;
+const BURST_STREAMS = 200;
+/** A paced stream lasts about this long; arrivals are spread over it to hold 500 open streams. */
+const PACED_STREAM_MS = PACED_TOKENS * PACED_DELAY_MS;
 
 function percentile(samples, p) {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function measure(send, concurrency, rounds) {
-  const ttfb = [];
-  const total = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const results = await Promise.all(Array.from({ length: concurrency }, () => send()));
-    for (const result of results) {
-      ttfb.push(result.ttfb);
-      total.push(result.total);
-    }
+const round2 = (value) => Math.round(value * 100) / 100;
+const row = (metric, unit, value) => {
+  const rounded = round2(value);
+  return { metric, unit, median: rounded, min: rounded, max: rounded, samples: [rounded] };
+};
+
+function assertClean(label, result, expected) {
+  if (result.errors.length > 0) throw new Error(`${label}: ${result.errors.join(', ')}`);
+  if (result.ttft.length !== expected) {
+    throw new Error(`${label}: ${result.ttft.length} of ${expected} streams completed`);
   }
-  return { ttfb, total };
 }
 
-const row = (metric, value) => {
-  const rounded = Math.round(value * 100) / 100;
-  return { metric, unit: 'ms', median: rounded, min: rounded, max: rounded, samples: [rounded] };
-};
+async function signup(base) {
+  const response = await fetch(`${base}/api/v1/auths/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench', email: 'bench@example.com', password: 'Bench-pass-1' }),
+  });
+  if (!response.ok) throw new Error(`signup answered ${response.status}`);
+  return (await response.json()).token;
+}
 
 export default {
   name: 'relay-overhead',
   description:
-    'streamed chat (64 tokens) direct to a model-server double vs through Atrium at 1 and 100 streams: added TTFB/total p50/p99',
+    'paced 500 streams (TTFT added, CPU s, peak RSS), burst 200x256 tokens (tokens/s vs direct), /api/models req/s; direct vs through Atrium',
   needsBuild: true,
   async run({ root, runs = 5, log }) {
-    const upstream = await startRelayUpstream({ tokens: 64 });
+    const rounds = Math.max(2, Math.round(runs / 2));
+    const double = await startModelDouble();
+    const generator = startLoadGenerator();
     const dataDir = await mkdtemp(join(tmpdir(), 'atrium-bench-'));
     const server = await startServer({
-      entry: join(root, 'dist/apps/api/src/main.js'),
+      entry: process.env.ATRIUM_BENCH_ENTRY ?? join(root, 'dist/apps/api/src/main.js'),
       cwd: root,
+      // e.g. ATRIUM_BENCH_NODE_FLAGS=--cpu-prof to profile the server under this load.
+      nodeFlags: [...SERVER_NODE_FLAGS, ...(process.env.ATRIUM_BENCH_NODE_FLAGS?.split(' ') ?? [])],
       env: {
         DATA_DIR: dataDir,
         WEBUI_SECRET_KEY: 'atrium-bench-secret',
         NODE_ENV: 'production',
         GLOBAL_LOG_LEVEL: 'WARNING',
-        OLLAMA_BASE_URLS: upstream.url,
-        OPENAI_API_BASE_URLS: `${upstream.url}/v1`,
+        OLLAMA_BASE_URLS: double.url,
+        OPENAI_API_BASE_URLS: `${double.url}/v1`,
         OPENAI_API_KEYS: 'sk-bench',
-        MODELS_CACHE_TTL: '60',
+        MODELS_CACHE_TTL: '600',
       },
     });
     const rows = [];
     try {
       await server.waitFor200('/health');
       const base = `http://127.0.0.1:${server.port}`;
-      const signup = await new Promise((resolve, reject) => {
-        const payload = JSON.stringify({
-          name: 'Bench',
-          email: 'bench@example.com',
-          password: 'Bench-password-1',
-        });
-        const req = request(`${base}/api/v1/auths/signup`, {
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json' },
-        });
-        req.on('response', (response) => {
-          const chunks = [];
-          response.on('data', (chunk) => chunks.push(chunk));
-          response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
-        });
-        req.on('error', reject);
-        req.end(payload);
-      });
-      const auth = { authorization: `Bearer ${signup.token}` };
+      const auth = { authorization: `Bearer ${await signup(base)}` };
       const messages = [{ role: 'user', content: 'hello' }];
-      const scenarios = [
+      const routes = [
         {
-          name: 'SSE passthrough /openai/chat/completions',
-          direct: () =>
-            timedPost(`${upstream.url}/v1/chat/completions`, {
-              model: 'bench-gpt',
-              stream: true,
-              messages,
-            }),
-          through: () =>
-            timedPost(
-              `${base}/openai/chat/completions`,
-              { model: 'bench-gpt', stream: true, messages },
-              auth,
-            ),
+          name: 'converted /api/chat/completions',
+          direct: (model) => ({ url: `${double.url}/api/chat`, model: `${model}:latest` }),
+          through: (model) => ({ url: `${base}/api/chat/completions`, model: `${model}:latest` }),
         },
         {
-          name: 'Ollama->OpenAI /api/chat/completions',
-          direct: () =>
-            timedPost(`${upstream.url}/api/chat`, {
-              model: 'bench:latest',
-              stream: true,
-              messages,
-            }),
-          through: () =>
-            timedPost(
-              `${base}/api/chat/completions`,
-              { model: 'bench:latest', stream: true, messages },
-              auth,
-            ),
+          name: 'passthrough /openai/chat/completions',
+          direct: (model) => ({ url: `${double.url}/v1/chat/completions`, model: `${model}-gpt` }),
+          through: (model) => ({ url: `${base}/openai/chat/completions`, model: `${model}-gpt` }),
         },
       ];
-      // Warm up connections, JIT and the model cache.
-      for (const scenario of scenarios) await measure(scenario.through, 10, 3);
-      for (const scenario of scenarios) {
-        for (const concurrency of [1, 100]) {
-          const rounds = concurrency === 1 ? 20 * runs : runs;
-          const direct = await measure(scenario.direct, concurrency, rounds);
-          const through = await measure(scenario.through, concurrency, rounds);
-          for (const [label, key] of [
-            ['TTFB', 'ttfb'],
-            ['total', 'total'],
-          ]) {
-            for (const p of [50, 99]) {
-              const added = percentile(through[key], p) - percentile(direct[key], p);
-              rows.push(row(`${scenario.name} c=${concurrency} ${label} p${p} added`, added));
-            }
-          }
-          log(
-            `${scenario.name} c=${concurrency}: TTFB p50 direct ${percentile(direct.ttfb, 50).toFixed(2)} ms, ` +
-              `through ${percentile(through.ttfb, 50).toFixed(2)} ms; total p50 direct ` +
-              `${percentile(direct.total, 50).toFixed(2)} ms, through ${percentile(through.total, 50).toFixed(2)} ms`,
-          );
+      const job = (target, extra) => ({
+        kind: 'streams',
+        url: target.url,
+        headers: target.url.startsWith(base) ? auth : {},
+        body: { model: target.model, stream: true, messages },
+        ...extra,
+      });
+
+      // Warm up: model cache, JIT, and as many keep-alive connections as the paced load holds,
+      // on every hop, so no phase pays (or skips) connection setup the other one does not.
+      for (const route of routes) {
+        for (const target of [route.direct('burst'), route.through('burst')]) {
+          const warm = await generator.run(job(target, { concurrency: PACED_STREAMS, rounds: 1 }));
+          assertClean(`warm-up ${route.name}`, warm, PACED_STREAMS);
         }
       }
-      // /api/models with a warm cache: requests per second at 50 in flight.
-      await getJson(`${base}/api/models`, auth);
-      const count = 2000 * Math.max(1, Math.round(runs / 5));
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: 50 }, async () => {
-          while (next < count) {
-            next += 1;
-            const response = await getJson(`${base}/api/models`, auth);
-            if (response.status !== 200) throw new Error(`/api/models answered ${response.status}`);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      const rps = Math.round(count / seconds);
-      rows.push({
-        metric: '/api/models warm cache, 50 in flight',
-        unit: 'req/s',
-        median: rps,
-        min: rps,
-        max: rps,
-        samples: [rps],
+      await sleep(500);
+      const idleRss = await rssMegabytes(server.pid);
+      rows.push(row('Atrium idle RSS (after warm-up)', 'MB', idleRss));
+      log(`idle RSS ${idleRss.toFixed(1)} MB`);
+
+      // Paced.
+      const paced = { concurrency: PACED_STREAMS, rounds, staggerMs: PACED_STREAM_MS };
+      for (const route of routes) {
+        const direct = await generator.run(job(route.direct('paced'), paced));
+        assertClean(`paced direct ${route.name}`, direct, PACED_STREAMS * rounds);
+        // RSS just before the load: what a previous phase left in the heap is not this phase's.
+        const before = await rssMegabytes(server.pid);
+        const cpuBefore = cpuSeconds(server.pid);
+        const rss = watchRss(server.pid);
+        const through = await generator.run(job(route.through('paced'), paced));
+        const peakRss = await rss.stop();
+        const cpu = cpuSeconds(server.pid) - cpuBefore;
+        assertClean(`paced through ${route.name}`, through, PACED_STREAMS * rounds);
+        const added50 = percentile(through.ttft, 50) - percentile(direct.ttft, 50);
+        const added99 = percentile(through.ttft, 99) - percentile(direct.ttft, 99);
+        const label = `paced ${PACED_STREAMS} streams ${route.name}`;
+        rows.push(
+          row(`${label}: TTFT added p50 (goal <= 5)`, 'ms', added50),
+          row(`${label}: TTFT added p99 (goal <= 25)`, 'ms', added99),
+          row(`${label}: Atrium CPU for ${PACED_STREAMS * rounds} streams`, 's', cpu),
+          row(`${label}: peak RSS over idle (goal <= 100)`, 'MB', peakRss - before),
+        );
+        log(
+          `${label}: TTFT p50 direct ${percentile(direct.ttft, 50).toFixed(1)} / through ` +
+            `${percentile(through.ttft, 50).toFixed(1)} ms, p99 direct ` +
+            `${percentile(direct.ttft, 99).toFixed(1)} / through ${percentile(through.ttft, 99).toFixed(1)} ms; ` +
+            `CPU ${cpu.toFixed(2)} s over ${(through.wallMs / 1000).toFixed(1)} s; RSS ${before.toFixed(1)} -> peak ${peakRss.toFixed(1)} MB`,
+        );
+      }
+
+      // Burst.
+      const burst = { concurrency: BURST_STREAMS, rounds };
+      const tokensPerSecond = (result) =>
+        (result.ttft.length * BURST_TOKENS) / (result.wallMs / 1000);
+      for (const route of routes) {
+        const direct = await generator.run(job(route.direct('burst'), burst));
+        assertClean(`burst direct ${route.name}`, direct, BURST_STREAMS * rounds);
+        const cpuBefore = cpuSeconds(server.pid);
+        const through = await generator.run(job(route.through('burst'), burst));
+        const cpu = cpuSeconds(server.pid) - cpuBefore;
+        assertClean(`burst through ${route.name}`, through, BURST_STREAMS * rounds);
+        const ratio = tokensPerSecond(through) / tokensPerSecond(direct);
+        const label = `burst ${BURST_STREAMS}x${BURST_TOKENS} tokens ${route.name}`;
+        rows.push(
+          row(`${label}: direct`, 'tokens/s', tokensPerSecond(direct)),
+          row(`${label}: through Atrium`, 'tokens/s', tokensPerSecond(through)),
+          row(`${label}: relayed/direct (goal >= 0.8)`, 'x', ratio),
+        );
+        log(
+          `${label}: direct ${Math.round(tokensPerSecond(direct))} tokens/s, through ` +
+            `${Math.round(tokensPerSecond(through))} tokens/s (${ratio.toFixed(2)}x); Atrium CPU ${cpu.toFixed(2)} s`,
+        );
+      }
+
+      // /api/models, warm cache.
+      const models = await generator.run({
+        kind: 'rps',
+        url: `${base}/api/models`,
+        headers: auth,
+        concurrency: 64,
+        durationMs: 1_000 * rounds,
       });
-      log(`/api/models: ${rps} req/s`);
+      if (models.errors.length > 0) throw new Error(`/api/models: ${models.errors.join(', ')}`);
+      const rps = models.requests / (models.wallMs / 1000);
+      rows.push(row('GET /api/models warm cache, 64 in flight (goal >= 5000)', 'req/s', rps));
+      log(`/api/models: ${Math.round(rps)} req/s`);
+    } catch (error) {
+      // What the server said last is usually the reason (a crash, a refused request).
+      throw new Error(`${error.message}\nAtrium output (tail):\n${server.output().slice(-2_000)}`);
     } finally {
       await server.stop();
-      await upstream.close();
-      agent.destroy();
+      await generator.close();
+      await double.close();
       await rm(dataDir, { recursive: true, force: true });
     }
     return rows;

@@ -221,6 +221,79 @@ describe('audit log at REQUEST_RESPONSE', () => {
   });
 });
 
+describe('audit log bodies that are not JSON', () => {
+  let booted: BootedApp;
+  let admin: Account;
+  let entries: () => Promise<Entry[]>;
+
+  beforeAll(async () => {
+    ({ booted, admin, entries } = await startAudited({
+      AUDIT_LOG_LEVEL: 'REQUEST',
+      MAX_BODY_LOG_SIZE: '700',
+    }));
+  });
+  afterAll(async () => {
+    await booted?.close();
+  });
+
+  it('keeps the first bytes of a multipart/form-data body with secret fields masked', async () => {
+    const before = (await entries()).length;
+    await booted.http
+      .post('/api/v1/auths/update/timezone')
+      .set(...bearer(admin))
+      .field('timezone', 'UTC')
+      .field('password', 'multipart-secret-1')
+      .field('api_key', 'mp-key-value-2')
+      .attach('file', Buffer.from('file body Bearer abc.def.ghi'), 'notes.txt');
+    // A 1 MB upload: only MAX_BODY_LOG_SIZE bytes are kept.
+    await booted.http
+      .post('/api/v1/auths/update/timezone')
+      .set(...bearer(admin))
+      .field('token', 'multipart-token-3')
+      .attach('file', Buffer.alloc(1024 * 1024, 'z'), 'big.bin');
+    const [small, big] = (await entries()).slice(before);
+    expect(small.request_object).toMatch(/name="timezone"\r\n\r\nUTC\r\n/);
+    expect(small.request_object).toMatch(/name="password"\r\n\r\n\*{8}\r\n/);
+    expect(small.request_object).toMatch(/name="api_key"\r\n\r\n\*{8}\r\n/);
+    expect(small.request_object).toContain('filename="notes.txt"');
+    expect(small.request_object).toContain('file body Bearer ********');
+    expect(Buffer.byteLength(big.request_object)).toBeLessThanOrEqual(700);
+    expect(big.request_object).toMatch(/name="token"\r\n\r\n\*{8}\r\n/);
+    expect(big.request_object).toContain('zzzz');
+    const text = readFileSync(booted.config.observability.audit.filePath, 'utf8');
+    for (const secret of [
+      'multipart-secret-1',
+      'mp-key-value-2',
+      'abc.def.ghi',
+      'multipart-token-3',
+    ])
+      expect(text).not.toContain(secret);
+  });
+
+  it('caps JSON and urlencoded bodies at MAX_BODY_LOG_SIZE bytes after masking', async () => {
+    // The cut lands inside a 2-byte character, which becomes U+FFFD (3 bytes), as Python's
+    // decode(errors="replace") does in Open WebUI.
+    const before = (await entries()).length;
+    const long = 'é'.repeat(5000);
+    await booted.http
+      .post('/api/v1/auths/update/timezone')
+      .set(...bearer(admin))
+      .send({ password: 'json-secret-4', note: long });
+    await booted.http
+      .post('/api/v1/auths/update/timezone')
+      .set(...bearer(admin))
+      .type('form')
+      .send({ access_token: 'form-token-5', note: long });
+    const [json, form] = (await entries()).slice(before);
+    expect(json.request_object.startsWith('{"password":"********","note":"éé')).toBe(true);
+    expect(form.request_object.startsWith('access_token=********&note=%C3%A9')).toBe(true);
+    for (const entry of [json, form]) {
+      expect(Buffer.byteLength(entry.request_object)).toBeLessThanOrEqual(700 + 2);
+      expect(entry.request_object.length).toBeLessThanOrEqual(700);
+    }
+  });
+});
+
 describe('audit log include list and levels', () => {
   it('AUDIT_INCLUDED_PATHS is a whitelist that overrides the exclusions', async () => {
     const { booted, admin, entries } = await startAudited({

@@ -120,6 +120,19 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         request_id: 'role-change-1',
       });
       expect(roleChange.source_ip).toMatch(/127\.0\.0\.1/);
+      // Recorded once: the route's generic record keeps only what the event did not cover.
+      const sameRequest = (await events('?limit=500')).filter(
+        (event) => event.request_id === 'role-change-1',
+      );
+      expect(sameRequest.map((event) => event.action).sort()).toEqual([
+        'user.role_changed',
+        'user.updated',
+      ]);
+      const updated = sameRequest.find((event) => event.action === 'user.updated')!;
+      expect(updated.after).toEqual({ password: '********' });
+      expect(
+        sameRequest.filter((event) => JSON.stringify(event.after).includes('"role"')),
+      ).toHaveLength(1);
       expect(roleChange.occurred_at).toBeGreaterThanOrEqual(startedAt);
       const groups = await events('?target_type=group');
       expect(groups.map((event) => event.action)).toEqual(['group.created']);

@@ -48,6 +48,13 @@ const CHAT_ROUTES: ChatRoute[] = [
     status: 401,
     detail: PROHIBITED,
   },
+  {
+    method: 'post',
+    path: (id) => `/api/v1/chats/${id}/messages/m1/event`,
+    body: { type: 'status', data: {} },
+    status: 401,
+    detail: PROHIBITED,
+  },
   { method: 'get', path: (id) => `/api/v1/chats/${id}/pinned`, status: 401, detail: DEFAULT },
   { method: 'post', path: (id) => `/api/v1/chats/${id}/pin`, status: 401, detail: DEFAULT },
   { method: 'post', path: (id) => `/api/v1/chats/${id}/archive`, status: 401, detail: DEFAULT },
@@ -80,6 +87,32 @@ const CHAT_ROUTES: ChatRoute[] = [
     path: (id) => `/api/v1/chats/${id}/tags`,
     body: { name: 'secret' },
     status: 401,
+    detail: NOT_FOUND,
+  },
+  {
+    method: 'delete',
+    path: (id) => `/api/v1/chats/${id}/tags/all`,
+    status: 401,
+    detail: NOT_FOUND,
+  },
+  // Open WebUI answers 401 for someone else's chat here; Atrium answers as for a missing one.
+  {
+    method: 'get',
+    path: (id) => `/api/v1/chats/stats/export/${id}`,
+    status: 404,
+    detail: NOT_FOUND,
+  },
+  {
+    method: 'get',
+    path: (id) => `/api/v1/chats/shared/${id}/access`,
+    status: 404,
+    detail: NOT_FOUND,
+  },
+  {
+    method: 'post',
+    path: (id) => `/api/v1/chats/shared/${id}/access/update`,
+    body: { access_grants: [{ principal_type: 'user', principal_id: '*', permission: 'read' }] },
+    status: 404,
     detail: NOT_FOUND,
   },
 ];

@@ -394,6 +394,24 @@ for (const { engine, enabled, variable } of engineMatrix()) {
       const shared = (await post(`/api/v1/chats/${chat.id}/share`, owner).expect(200))
         .body as ChatBody;
       expect(shared.share_id).toEqual(expect.any(String));
+      // [N]: a share link opens only for holders of a shared_chat grant on the chat.
+      await get(`/api/v1/chats/share/${shared.share_id}`, reader).expect(401, {
+        detail: ErrorMessages.ACCESS_PROHIBITED,
+      });
+      await get(`/api/v1/chats/${chat.id}`, reader).expect(401);
+      const grant = { principal_type: 'user', principal_id: reader.id, permission: 'read' };
+      await post(`/api/v1/chats/shared/${chat.id}/access/update`, owner, {
+        access_grants: [grant, { principal_type: 'bogus', principal_id: 'x', permission: 'read' }],
+      }).expect(200);
+      expect((await get(`/api/v1/chats/shared/${chat.id}/access`, owner).expect(200)).body).toEqual(
+        [{ id: expect.any(String), ...grant }],
+      );
+      // The grant also opens the live chat by its id (read only).
+      expect((await get(`/api/v1/chats/${chat.id}`, reader).expect(200)).body).toMatchObject({
+        id: chat.id,
+        user_id: owner.id,
+      });
+      await post(`/api/v1/chats/${chat.id}`, reader, { chat: { title: 'hijack' } }).expect(401);
       const view = (await get(`/api/v1/chats/share/${shared.share_id}`, reader).expect(200))
         .body as ChatBody;
       expect(view).toMatchObject({
@@ -428,7 +446,12 @@ for (const { engine, enabled, variable } of engineMatrix()) {
       });
       const list = (await get('/api/v1/chats/shared', owner).expect(200)).body as object[];
       expect(list).toEqual([
-        expect.objectContaining({ id: chat.id, title: 'Edited', share_id: shared.share_id }),
+        expect.objectContaining({
+          id: chat.id,
+          chat_id: chat.id,
+          title: 'Edited',
+          share_id: shared.share_id,
+        }),
       ]);
 
       await del(`/api/v1/chats/${chat.id}/share`, owner).expect(200, 'true');
@@ -437,6 +460,11 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         detail: ErrorMessages.NOT_FOUND,
       });
       await get(`/api/v1/users/shared-${chat.id}`, reader).expect(400);
+      // Unsharing drops the grants too.
+      expect((await get(`/api/v1/chats/shared/${chat.id}/access`, owner).expect(200)).body).toEqual(
+        [],
+      );
+      await get(`/api/v1/chats/${chat.id}`, reader).expect(401);
     });
 
     it('updates one message in the history tree', async () => {

@@ -5,6 +5,7 @@ import type { LogLevel } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import { APP_CONFIG, loadConfig, type AppConfig } from '@atrium/config';
 import { AtriumLogger } from '@atrium/observability';
+import { RealtimeIoAdapter } from '@atrium/realtime';
 import { setupApiDocs } from '@atrium/system';
 import { AppModule } from './app.module.js';
 
@@ -38,6 +39,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   });
   // /docs and /openapi.json when ENV=dev (loaded on first request); before init, ahead of the 404 handler.
   setupApiDocs(app, resolved);
+  // socket.io at /ws/socket.io with the WEBSOCKET_* settings (the gateway is in RealtimeModule).
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, resolved));
   app.enableShutdownHooks();
   return app;
 }

@@ -14,6 +14,8 @@ import { ApiKeysService } from './api-keys/api-keys.service.js';
 import { AuthsController } from './auths.controller.js';
 import { AuthGuard } from './guard/auth.guard.js';
 import { CallerAuthenticator } from './guard/caller-authenticator.js';
+import { TrustedHeaderSignin } from './guard/trusted-header.js';
+import { VerifiedSessionCache } from './guard/verified-session-cache.js';
 import { CredentialsRepository } from './passwords/credentials.repository.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { PasswordPolicy } from './passwords/password-policy.js';
@@ -23,6 +25,7 @@ import { JwtService } from './tokens/jwt.service.js';
 import { RedisTokenRevocationStore } from './tokens/redis-token-revocation.store.js';
 import { RevokedTokensRepository } from './tokens/revoked-tokens.repository.js';
 import { TokenRevocationService } from './tokens/token-revocation.service.js';
+import { SignoutRedirects } from './oauth/signout-redirects.js';
 
 /**
  * Sessions, passwords, API keys, /api/v1/auths and the global auth guard (APP_GUARD).
@@ -45,6 +48,7 @@ import { TokenRevocationService } from './tokens/token-revocation.service.js';
     ApiKeysService,
     SigninRateLimiter,
     CallerAuthenticator,
+    VerifiedSessionCache,
     AccountCreationLock,
     SessionIssuer,
     AccountsService,
@@ -53,6 +57,8 @@ import { TokenRevocationService } from './tokens/token-revocation.service.js';
     AuthAdminConfigService,
     AdminBootstrapService,
     AccountPasswordUpdater,
+    TrustedHeaderSignin,
+    SignoutRedirects,
     { provide: PASSWORD_UPDATER, useExisting: AccountPasswordUpdater },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
@@ -70,6 +76,7 @@ import { TokenRevocationService } from './tokens/token-revocation.service.js';
     AccountCreationLock,
     SigninRateLimiter,
     CredentialsRepository,
+    SignoutRedirects,
   ],
 })
 export class AuthModule {}

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { Auth, CurrentUser, LenientBody, Public, type AuthenticatedUser } from '@atrium/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AuthAdminConfigService } from './accounts/auth-admin-config.service.js';
 import { SessionCookies } from './accounts/session-cookies.js';
@@ -24,6 +24,8 @@ import { UpdatePasswordDto } from './dto/update-password.dto.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { UpdateTimezoneDto } from './dto/update-timezone.dto.js';
 import { PresentedSessionToken } from './guard/presented-credential.js';
+import { TrustedHeaderSignin } from './guard/trusted-header.js';
+import { SignoutRedirects } from './oauth/signout-redirects.js';
 
 /** Open WebUI's /api/v1/auths router. FastAPI answers 200 to every POST, so these do too. */
 @Controller('api/v1/auths')
@@ -34,6 +36,8 @@ export class AuthsController {
     private readonly adminConfig: AuthAdminConfigService,
     private readonly apiKeys: ApiKeysService,
     private readonly cookies: SessionCookies,
+    private readonly trustedHeaders: TrustedHeaderSignin,
+    private readonly signoutRedirects: SignoutRedirects,
   ) {}
 
   /** The session the UI loads on every page; re-sets the cookie for JWT callers. */
@@ -53,9 +57,12 @@ export class AuthsController {
   @Public()
   async signin(
     @Body() form: SigninDto,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResponse> {
-    const session = await this.sessions.signin(form);
+    // Behind a trusted proxy (WEBUI_AUTH_TRUSTED_EMAIL_HEADER) the headers say who signs in.
+    const session =
+      (await this.trustedHeaders.signin(request)) ?? (await this.sessions.signin(form));
     this.cookies.set(response, session.token, session.expires_at);
     return session;
   }
@@ -77,9 +84,10 @@ export class AuthsController {
   @Public()
   signoutGet(
     @PresentedSessionToken() token: string | undefined,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SignoutResponse> {
-    return this.signout(token, response);
+    return this.signout(token, request, response);
   }
 
   @Post('signout')
@@ -87,9 +95,10 @@ export class AuthsController {
   @Public()
   signoutPost(
     @PresentedSessionToken() token: string | undefined,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SignoutResponse> {
-    return this.signout(token, response);
+    return this.signout(token, request, response);
   }
 
   @Post('update/profile')
@@ -110,6 +119,7 @@ export class AuthsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Body() form: UpdatePasswordDto,
   ): Promise<boolean> {
+    this.trustedHeaders.assertPasswordChangeAllowed();
     return this.accounts.updatePassword(caller, form.password, form.new_password);
   }
 
@@ -172,9 +182,15 @@ export class AuthsController {
     return this.apiKeys.delete(caller.id);
   }
 
-  private async signout(token: string | undefined, response: Response): Promise<SignoutResponse> {
+  /** An identity provider's end-session URL (OIDC sign-in) wins over WEBUI_AUTH_SIGNOUT_REDIRECT_URL. */
+  private async signout(
+    token: string | undefined,
+    request: Request,
+    response: Response,
+  ): Promise<SignoutResponse> {
     const result = await this.sessions.signout(token);
+    const providerLogout = await this.signoutRedirects.resolve(request.cookies ?? {});
     this.cookies.clearAll(response);
-    return result;
+    return providerLogout ? { status: true, redirect_url: providerLogout } : result;
   }
 }

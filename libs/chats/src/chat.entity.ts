@@ -48,6 +48,10 @@ export class ChatSearchEntity {
 
   @Column({ type: 'text' })
   body: string;
+
+  /** MySQL only: the body's trigrams as hex words, under a FULLTEXT index (see search-grams.ts). */
+  @Column({ type: 'text', nullable: true, select: false })
+  grams: string | null;
 }
 
 /** A tag a user has created; the id is the normalised name (see tag-id.ts). */

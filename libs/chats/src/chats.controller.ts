@@ -2,6 +2,9 @@ import { once } from 'node:events';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Auth, CurrentUser, queryValidationPipe, type AuthenticatedUser } from '@atrium/common';
+import { ChatMessageEventsService } from './chat-message-events.service.js';
+import { ChatStatsService } from './chat-stats.service.js';
+import type { ChatStatsExport, ChatUsageStats } from './chat-stats.js';
 import { ChatsService } from './chats.service.js';
 import {
   ChatFilterQueryDto,
@@ -10,23 +13,32 @@ import {
   ChatListQueryDto,
   CloneFormDto,
   ImportChatsDto,
+  MessageEventFormDto,
   MessageFormDto,
   PageQueryDto,
   SearchQueryDto,
+  SharedChatAccessFormDto,
+  StatsExportQueryDto,
+  StatsUsageQueryDto,
   TagFilterFormDto,
   TagFormDto,
   type ChatFilterQuery,
   type ChatListQuery,
   type PageQuery,
   type SearchQuery,
+  type StatsExportQuery,
+  type StatsUsageQuery,
 } from './dto/chat-requests.dto.js';
 import {
+  grantsFromApi,
   toChatResponse,
+  toSharedChatGrantResponse,
   toChatTitleIdResponse,
   toSharedChatResponse,
   toTagResponse,
   type ChatResponse,
   type ChatTitleIdResponse,
+  type SharedChatGrantResponse,
   type SharedChatResponse,
   type TagResponse,
 } from './dto/chat-responses.js';
@@ -37,7 +49,11 @@ import {
  */
 @Controller('api/v1/chats')
 export class ChatsController {
-  constructor(private readonly chats: ChatsService) {}
+  constructor(
+    private readonly chats: ChatsService,
+    private readonly stats: ChatStatsService,
+    private readonly messageEvents: ChatMessageEventsService,
+  ) {}
 
   @Get(['/', 'list'])
   @Auth()
@@ -52,6 +68,50 @@ export class ChatsController {
       query.include_folders ?? false,
     );
     return chats.map(toChatTitleIdResponse);
+  }
+
+  /** Experimental in Open WebUI: usage figures of the caller's chats, newest first. */
+  @Get('stats/usage')
+  @Auth()
+  usageStats(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query(queryValidationPipe(StatsUsageQueryDto)) query: StatsUsageQuery,
+  ): Promise<{ items: ChatUsageStats[]; total: number }> {
+    return this.stats.usage(caller.id, query.items_per_page ?? 50, query.page ?? 1);
+  }
+
+  /** Per-chat figures (no message text), a page of 10 or, with `stream=true`, NDJSON. */
+  @Get('stats/export')
+  @Auth()
+  async exportStats(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query(queryValidationPipe(StatsExportQueryDto)) query: StatsExportQuery,
+    @Res() response: Response,
+  ): Promise<void> {
+    const updatedAfter = query.updated_at || undefined;
+    if (!query.stream) {
+      response.json(await this.stats.exportPage(caller, query.page ?? 1, updatedAfter));
+      return;
+    }
+    const items = this.stats.exportStream(caller, updatedAfter);
+    response
+      .status(200)
+      .type('application/x-ndjson')
+      .set('Content-Disposition', `attachment; filename=chat-stats-export-${caller.id}.jsonl`);
+    for await (const item of items) {
+      if (response.destroyed) return;
+      if (!response.write(JSON.stringify(item) + '\n')) await once(response, 'drain');
+    }
+    response.end();
+  }
+
+  @Get('stats/export/:chatId')
+  @Auth()
+  exportChatStats(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('chatId') chatId: string,
+  ): Promise<ChatStatsExport> {
+    return this.stats.exportOne(caller, chatId);
   }
 
   @Delete()
@@ -215,6 +275,29 @@ export class ChatsController {
     return toChatResponse(await this.chats.getShared(caller, shareId));
   }
 
+  /** [N]: who besides the owner may open the chat's share link. Owner or admin. */
+  @Get('shared/:id/access')
+  @Auth()
+  async sharedAccess(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id') id: string,
+  ): Promise<SharedChatGrantResponse[]> {
+    return (await this.chats.sharedAccessGrants(caller, id)).map(toSharedChatGrantResponse);
+  }
+
+  @Post('shared/:id/access/update')
+  @HttpCode(200)
+  @Auth()
+  async updateSharedAccess(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id') id: string,
+    @Body() form: SharedChatAccessFormDto,
+  ): Promise<ChatResponse> {
+    return toChatResponse(
+      await this.chats.updateSharedAccess(caller, id, grantsFromApi(form.access_grants)),
+    );
+  }
+
   @Post('tags')
   @HttpCode(200)
   @Auth()
@@ -269,8 +352,20 @@ export class ChatsController {
     @Body() form: MessageFormDto,
   ): Promise<ChatResponse> {
     return toChatResponse(
-      await this.chats.updateMessageContent(caller, id, messageId, form.content),
+      await this.messageEvents.updateContent(caller, id, messageId, form.content),
     );
+  }
+
+  @Post(':id/messages/:messageId/event')
+  @HttpCode(200)
+  @Auth()
+  sendMessageEvent(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id') id: string,
+    @Param('messageId') messageId: string,
+    @Body() form: MessageEventFormDto,
+  ): Promise<true> {
+    return this.messageEvents.relay(caller, id, messageId, form);
   }
 
   @Get(':id/pinned')
@@ -365,6 +460,15 @@ export class ChatsController {
     @Body() form: TagFormDto,
   ): Promise<TagResponse[]> {
     return (await this.chats.addChatTag(caller.id, id, form.name)).map(toTagResponse);
+  }
+
+  @Delete(':id/tags/all')
+  @Auth()
+  removeAllTags(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id') id: string,
+  ): Promise<boolean> {
+    return this.chats.removeAllChatTags(caller.id, id);
   }
 
   @Delete(':id/tags')

@@ -16,6 +16,7 @@ import {
   TagEntity,
 } from './chat.entity.js';
 import { searchTextOf } from './chat-history.js';
+import { gramsQueryOf, searchGramsOf } from './search-grams.js';
 import type {
   ChatListFilter,
   ChatRecord,
@@ -64,11 +65,7 @@ export class ChatsRepository {
     await this.dataSource.transaction(async (manager) => {
       for (const chat of chats) {
         await manager.insert(ChatEntity, chat as QueryDeepPartialEntity<ChatEntity>);
-        await manager.insert(ChatSearchEntity, {
-          chatId: chat.id,
-          userId: chat.userId,
-          body: searchBodyOf(chat),
-        });
+        await manager.insert(ChatSearchEntity, this.searchRow(chat.id, chat.userId, chat));
         await this.writeChatTags(manager, chat.userId, chat.id, tagIdsOf(chat.meta), tagNames);
       }
     });
@@ -94,15 +91,24 @@ export class ChatsRepository {
       if (changes.chat !== undefined || changes.title !== undefined) {
         const row = await manager.findOneBy(ChatEntity, { id, userId: ownerId });
         if (row) {
-          await manager.upsert(
-            ChatSearchEntity,
-            { chatId: id, userId: ownerId, body: searchBodyOf(row) },
-            ['chatId'],
-          );
+          await manager.upsert(ChatSearchEntity, this.searchRow(id, ownerId, row), ['chatId']);
         }
       }
     });
     return this.findOwned(ownerId, id);
+  }
+
+  /** The ids of every chat of the owner. */
+  async listIds(ownerId: string): Promise<string[]> {
+    const rows = await this.chats.find({ select: { id: true }, where: { userId: ownerId } });
+    return rows.map((row) => row.id);
+  }
+
+  async countOwned(ownerId: string, updatedAfter?: number): Promise<number> {
+    const builder = this.chats.createQueryBuilder('c').where('c.userId = :ownerId', { ownerId });
+    if (updatedAfter !== undefined)
+      builder.andWhere('c.updatedAt > :updatedAfter', { updatedAfter });
+    return builder.getCount();
   }
 
   async setArchivedForAll(ownerId: string, archived: boolean, now: number): Promise<void> {
@@ -174,11 +180,13 @@ export class ChatsRepository {
   async listFull(
     ownerId: string,
     page: PageRequest,
-    scope: { archivedOnly?: boolean } = {},
+    scope: { archivedOnly?: boolean; oldestFirst?: boolean; updatedAfter?: number } = {},
   ): Promise<ChatRecord[]> {
     const builder = this.chats.createQueryBuilder('c').where('c.userId = :ownerId', { ownerId });
     if (scope.archivedOnly) builder.andWhere('c.archived = TRUE');
-    builder.orderBy('c.updatedAt', 'DESC').addOrderBy('c.id', 'ASC');
+    if (scope.updatedAfter !== undefined)
+      builder.andWhere('c.updatedAt > :updatedAfter', { updatedAfter: scope.updatedAfter });
+    builder.orderBy('c.updatedAt', scope.oldestFirst ? 'ASC' : 'DESC').addOrderBy('c.id', 'ASC');
     applyPage(builder, page);
     return (await builder.getMany()).map((row) => toRecord(row)!);
   }
@@ -242,12 +250,14 @@ export class ChatsRepository {
     });
     if (search.text !== '') {
       const pattern = containsPattern(search.text);
+      const grams = gramsQueryOf(search.text);
       builder.andWhere(
         new Brackets((match) => {
           match
             .where("LOWER(c.title) LIKE :pattern ESCAPE '!'", { pattern })
-            .orWhere(this.messageTextCondition(search.text), {
+            .orWhere(this.messageTextCondition(search.text, grams), {
               pattern,
+              grams,
               phrase: `"${search.text.replace(/"/g, '""')}"`,
             });
         }),
@@ -416,12 +426,17 @@ export class ChatsRepository {
   /**
    * Which chats' message text contains the (lowercased) text. SQLite answers from its FTS5
    * trigram index (texts of 3+ characters), PostgreSQL from its pg_trgm index when present;
-   * otherwise the search text is scanned. All match substrings, as Open WebUI's LIKE does.
+   * MySQL from its trigram FULLTEXT index (texts of 3+ characters); otherwise the search text
+   * is scanned. All match substrings, as Open WebUI's LIKE does.
    */
-  private messageTextCondition(text: string): string {
+  private messageTextCondition(text: string, grams: string | undefined): string {
     const type = this.dataSource.options.type;
     if (type === 'better-sqlite3' && [...text].length >= 3) {
       return 'c.id IN (SELECT s.chat_id FROM chat_search s WHERE s.rowid IN (SELECT rowid FROM chat_search_fts WHERE chat_search_fts MATCH :phrase))';
+    }
+    if (this.isMysql() && grams !== undefined) {
+      // The trigram FULLTEXT index narrows the rows; LIKE then checks the substring exactly.
+      return "c.id IN (SELECT s.chat_id FROM chat_search s WHERE MATCH(s.grams) AGAINST (:grams IN BOOLEAN MODE) AND s.body LIKE :pattern ESCAPE '!')";
     }
     if (type === 'postgres') {
       // No owner filter inside: it would steer the planner to the user_id index and a scan. The
@@ -429,6 +444,21 @@ export class ChatsRepository {
       return "c.id IN (SELECT s.chat_id FROM chat_search s WHERE s.body LIKE :pattern ESCAPE '!')";
     }
     return "EXISTS (SELECT 1 FROM chat_search s WHERE s.chat_id = c.id AND s.body LIKE :pattern ESCAPE '!')";
+  }
+
+  /** A chat_search row; MySQL also stores the body's trigrams for its FULLTEXT index. */
+  private searchRow(
+    chatId: string,
+    userId: string,
+    chat: Pick<ChatRecord, 'chat'>,
+  ): Pick<ChatSearchEntity, 'chatId' | 'userId' | 'body' | 'grams'> {
+    const body = searchTextOf(chat.chat);
+    return { chatId, userId, body, grams: this.isMysql() ? searchGramsOf(body) : null };
+  }
+
+  private isMysql(): boolean {
+    const type = this.dataSource.options.type;
+    return type === 'mysql' || type === 'mariadb';
   }
 
   private summaryQuery(
@@ -481,10 +511,6 @@ function tagIdsOf(meta: Record<string, unknown> | null): string[] {
   const tags = meta?.tags;
   if (!Array.isArray(tags)) return [];
   return [...new Set(tags.filter((tag): tag is string => typeof tag === 'string'))];
-}
-
-function searchBodyOf(chat: Pick<ChatRecord, 'title' | 'chat'>): string {
-  return searchTextOf(chat.chat);
 }
 
 function applyFilter(builder: SelectQueryBuilder<ChatEntity>, filter: ChatListFilter = {}): void {

@@ -6,6 +6,7 @@ import type { ChatRecord } from './chat.model.js';
 import type { ChatsRepository } from './chats.repository.js';
 import { ChatsService, descendantIds } from './chats.service.js';
 import type { FoldersRepository } from './folders.repository.js';
+import type { SharedChatAccessService } from './shared-chat-access.service.js';
 
 const chat = (fields: Partial<ChatRecord> = {}): ChatRecord => ({
   id: 'c1',
@@ -38,13 +39,16 @@ function setup(stored: ChatRecord | null = chat()) {
   const clock = new Clock();
   vi.spyOn(clock, 'nowSeconds').mockReturnValue(42);
   const config = { chats: { enableAdminChatAccess: true, enableAdminExport: true } } as AppConfig;
+  // Nobody holds a shared_chat grant unless a test says so.
+  const sharedAccess = { canRead: vi.fn(() => Promise.resolve(false)), clear: vi.fn() };
   const service = new ChatsService(
     repository as unknown as ChatsRepository,
     {} as FoldersRepository,
     clock,
     config,
+    sharedAccess as unknown as SharedChatAccessService,
   );
-  return { service, repository };
+  return { service, repository, sharedAccess };
 }
 
 describe('ChatsService', () => {
@@ -103,6 +107,15 @@ describe('ChatsService', () => {
     await expect(service.getForReader(admin, 'c1')).resolves.toMatchObject({ id: 'c1' });
     const user = { id: 'someone', role: 'user' } as AuthenticatedUser;
     await expect(service.getForReader(user, 'c1')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('lets a holder of a shared_chat read grant read the chat, nobody else', async () => {
+    const { service, sharedAccess } = setup();
+    const reader = { id: 'reader', role: 'user' } as AuthenticatedUser;
+    sharedAccess.canRead.mockResolvedValueOnce(true);
+    await expect(service.getForReader(reader, 'c1')).resolves.toMatchObject({ id: 'c1' });
+    expect(sharedAccess.canRead).toHaveBeenCalledWith(reader, 'c1');
+    await expect(service.getForReader(reader, 'c1')).rejects.toMatchObject({ status: 401 });
   });
 
   it('walks folder trees without looping', () => {

@@ -20,6 +20,7 @@ import {
   type MissingChatAnswer,
 } from './chats.errors.js';
 import { FoldersRepository } from './folders.repository.js';
+import { SharedChatAccessService } from './shared-chat-access.service.js';
 import { isReservedTagId, tagIdOf } from './tag-id.js';
 
 export const CHAT_PAGE_SIZE = 60;
@@ -56,6 +57,7 @@ export class ChatsService implements SharedChatOwnerLookup {
     private readonly folders: FoldersRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sharedAccess: SharedChatAccessService,
   ) {}
 
   // ---- create, read, update, delete ----
@@ -120,11 +122,14 @@ export class ChatsService implements SharedChatOwnerLookup {
     return records;
   }
 
-  /** GET /{id}: the owner's chat, or any chat for an admin with admin chat access. */
+  /**
+   * GET /{id}: the owner's chat; any chat for an admin with admin chat access; for others, a
+   * chat whose `shared_chat` grants let them read it ([N]).
+   */
   async getForReader(caller: AuthenticatedUser, id: string): Promise<ChatRecord> {
     const own = await this.chats.findOwned(caller.id, id);
     if (own) return own;
-    if (this.adminChatAccess(caller)) {
+    if (this.adminChatAccess(caller) || (await this.sharedAccess.canRead(caller, id))) {
       const any = await this.chats.findForAdmin(id);
       if (any) return any;
     }
@@ -145,11 +150,17 @@ export class ChatsService implements SharedChatOwnerLookup {
     messageId: string,
     content: string,
   ): Promise<ChatRecord> {
+    const chat = await this.messageTarget(caller, id);
+    const next = upsertHistoryMessage(chat.chat, messageId, { content });
+    return this.save(chat.userId, id, { chat: next, title: titleOf(next) });
+  }
+
+  /** The chat whose messages the caller may change or send events for: own, or any for an admin. */
+  async messageTarget(caller: AuthenticatedUser, id: string): Promise<ChatRecord> {
     let chat = await this.chats.findOwned(caller.id, id);
     if (!chat && caller.role === 'admin') chat = await this.chats.findForAdmin(id);
     if (!chat) throw new ChatUnavailableError('prohibited');
-    const next = upsertHistoryMessage(chat.chat, messageId, { content });
-    return this.save(chat.userId, id, { chat: next, title: titleOf(next) });
+    return chat;
   }
 
   /**
@@ -178,11 +189,13 @@ export class ChatsService implements SharedChatOwnerLookup {
       (caller.role === 'admin' ? await this.chats.findForAdmin(id) : null);
     if (!chat) throw new ChatUnavailableError('not-found-404');
     const deleted = await this.chats.deleteOwned(chat.userId, id);
+    await this.sharedAccess.clear([id]);
     await this.deleteOrphanTags(chat.userId, tagIdsOf(chat.meta));
     return deleted;
   }
 
   async deleteAll(ownerId: string): Promise<boolean> {
+    await this.sharedAccess.clear(await this.chats.listIds(ownerId));
     await this.chats.deleteAllOwned(ownerId);
     for (const tag of await this.chats.listTags(ownerId)) {
       await this.chats.deleteTag(ownerId, tag.id);
@@ -359,18 +372,49 @@ export class ChatsService implements SharedChatOwnerLookup {
     const chat = await this.requireOwned(ownerId, id, 'prohibited');
     if (!chat.shareId) return false;
     await this.chats.deleteShare(ownerId, id);
+    await this.sharedAccess.clear([id]);
     return true;
+  }
+
+  /** GET /shared/{id}/access: the chat's grants (its owner, or any admin). */
+  async sharedAccessGrants(caller: AuthenticatedUser, chatId: string) {
+    await this.requireOwnedOrAdmin(caller, chatId);
+    return this.sharedAccess.grantsOf(chatId);
+  }
+
+  /** POST /shared/{id}/access/update: replaces the chat's grants (its owner, or any admin). */
+  async updateSharedAccess(
+    caller: AuthenticatedUser,
+    chatId: string,
+    grants: unknown[],
+  ): Promise<ChatRecord> {
+    const chat = await this.requireOwnedOrAdmin(caller, chatId);
+    await this.sharedAccess.replace(caller, chatId, grants);
+    return chat;
   }
 
   /**
    * A shared snapshot by its share id, as Open WebUI's share links show it: the id is the share
-   * id and user_id is "shared-<chat id>" (resolved by /api/v1/users/shared-<chat id>). Admins
-   * with admin chat access may also pass a chat id.
+   * id and user_id is "shared-<chat id>" (resolved by /api/v1/users/shared-<chat id>). Besides
+   * the owner, only holders of a `shared_chat` read grant on the chat may open it ([N]); admins
+   * with admin chat access pass (any admin when cloning) and may also pass a chat id.
    */
-  async getShared(caller: AuthenticatedUser, shareId: string): Promise<ChatRecord> {
+  async getShared(
+    caller: AuthenticatedUser,
+    shareId: string,
+    purpose: 'read' | 'clone' = 'read',
+  ): Promise<ChatRecord> {
     const share = await this.chats.findShare(shareId);
     if (share) {
       const { chatId, ...record } = share;
+      const adminPasses =
+        purpose === 'clone' ? caller.role === 'admin' : this.adminChatAccess(caller);
+      if (
+        share.userId !== caller.id &&
+        !adminPasses &&
+        !(await this.sharedAccess.canRead(caller, chatId))
+      )
+        throw new AccessProhibitedError();
       return { ...record, userId: `shared-${chatId}` };
     }
     if (this.adminChatAccess(caller)) {
@@ -382,7 +426,7 @@ export class ChatsService implements SharedChatOwnerLookup {
 
   /** POST /{share_id}/clone/shared: the caller's own copy of a shared snapshot. */
   async cloneShared(caller: AuthenticatedUser, shareId: string): Promise<ChatRecord> {
-    const shared = await this.getShared(caller, shareId);
+    const shared = await this.getShared(caller, shareId, 'clone');
     const history = shared.chat.history as { currentId?: unknown } | undefined;
     const [copy] = await this.importChats(caller.id, [
       {
@@ -445,6 +489,21 @@ export class ChatsService implements SharedChatOwnerLookup {
     return this.chats.findTags(ownerId, tagIds);
   }
 
+  /** DELETE /{id}/tags/all ([L]): the chat loses every tag; tags left on no chat are removed. */
+  async removeAllChatTags(ownerId: string, id: string): Promise<boolean> {
+    const chat = await this.requireOwned(ownerId, id, 'not-found');
+    const tagIds = tagIdsOf(chat.meta);
+    await this.chats.setChatTags(
+      ownerId,
+      id,
+      { ...chat.meta, tags: [] },
+      new Map(),
+      this.clock.nowSeconds(),
+    );
+    await this.deleteOrphanTags(ownerId, tagIds);
+    return true;
+  }
+
   async removeChatTag(ownerId: string, id: string, name: string): Promise<TagRecord[]> {
     const chat = await this.requireOwned(ownerId, id, 'not-found');
     const tagId = tagIdOf(name);
@@ -473,6 +532,16 @@ export class ChatsService implements SharedChatOwnerLookup {
   ): Promise<ChatRecord> {
     const chat = await this.chats.findOwned(ownerId, id);
     if (!chat) throw new ChatUnavailableError(answer);
+    return chat;
+  }
+
+  /** The owner's chat, or for an admin any chat; 404 otherwise (the shared-access routes). */
+  private async requireOwnedOrAdmin(caller: AuthenticatedUser, id: string): Promise<ChatRecord> {
+    const chat =
+      caller.role === 'admin'
+        ? await this.chats.findForAdmin(id)
+        : await this.chats.findOwned(caller.id, id);
+    if (!chat) throw new ResourceNotFoundError();
     return chat;
   }
 

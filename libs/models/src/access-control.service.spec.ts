@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '@atrium/config';
 import type { AuthenticatedUser, Clock } from '@atrium/common';
-import type { GroupsService, PermissionsService } from '@atrium/users';
+import { UserEventsService, type GroupsService, type PermissionsService } from '@atrium/users';
 import { AccessControlService } from './access-control.service.js';
 import type { AccessGrantsRepository } from './access-grants.repository.js';
 
@@ -30,6 +30,7 @@ function service(options: { flags?: string[]; bypassAdmin?: boolean; groups?: st
     permissions as unknown as PermissionsService,
     { nowSeconds: () => 1 } as Clock,
     config,
+    new UserEventsService(),
   );
 }
 

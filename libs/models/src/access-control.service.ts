@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { Clock, type AuthenticatedUser } from '@atrium/common';
-import { GroupsService, PermissionsService } from '@atrium/users';
+import { GroupsService, PermissionsService, UserEventsService } from '@atrium/users';
 import type { EntityManager } from 'typeorm';
-import type { AccessGrant, GrantPermission } from './access-grant.model.js';
+import type { AccessGrant, GrantPermission, StoredAccessGrant } from './access-grant.model.js';
 import { grantsAllow, isPublicGrant, normalizeGrants } from './access-grants.js';
 import { AccessGrantsRepository } from './access-grants.repository.js';
 
@@ -18,14 +18,21 @@ export interface SharedResource {
  * later), with Open WebUI's owner and admin rules (§7).
  */
 @Injectable()
-export class AccessControlService {
+export class AccessControlService implements OnModuleInit {
   constructor(
     private readonly grants: AccessGrantsRepository,
     private readonly groups: GroupsService,
     private readonly permissions: PermissionsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly userEvents: UserEventsService,
   ) {}
+
+  /** Grants naming a deleted user or group are removed with it. */
+  onModuleInit(): void {
+    this.userEvents.onUserDeleted(({ userId }) => this.grants.deleteByPrincipal('user', userId));
+    this.groups.onGroupDeleted((groupId) => this.grants.deleteByPrincipal('group', groupId));
+  }
 
   /** Admins see and edit every workspace item unless BYPASS_ADMIN_ACCESS_CONTROL is off. */
   adminBypasses(user: AuthenticatedUser): boolean {
@@ -46,6 +53,11 @@ export class AccessControlService {
       });
     }
     return byResource;
+  }
+
+  /** One resource's grants with their row ids (routes that list grants show them). */
+  async storedGrantsOf(resourceType: string, resourceId: string): Promise<StoredAccessGrant[]> {
+    return this.grants.findByResources(resourceType, [resourceId]);
   }
 
   /** Whether the grants of one stored resource give the user exactly this permission. */
@@ -122,6 +134,11 @@ export class AccessControlService {
     const valid = normalizeGrants(grants);
     await this.grants.replace(resourceType, resourceId, valid, this.clock.nowSeconds(), manager);
     return valid;
+  }
+
+  /** Removes the grants of many resources of one type (e.g. every chat of a deleted user). */
+  async removeGrantsOf(resourceType: string, resourceIds: readonly string[]): Promise<void> {
+    await this.grants.deleteByResources(resourceType, resourceIds);
   }
 
   async removeGrants(

@@ -71,6 +71,21 @@ export class AccessGrantsRepository {
     else await this.dataSource.transaction(run);
   }
 
+  /** Removes every grant naming this principal (a deleted user or group). */
+  async deleteByPrincipal(principalType: PrincipalType, principalId: string): Promise<void> {
+    await this.dataSource.manager.delete(AccessGrantEntity, { principalType, principalId });
+  }
+
+  /** Removes the grants of many resources of one type. */
+  async deleteByResources(resourceType: string, resourceIds: readonly string[]): Promise<void> {
+    for (let start = 0; start < resourceIds.length; start += 500) {
+      await this.dataSource.manager.delete(AccessGrantEntity, {
+        resourceType,
+        resourceId: In(resourceIds.slice(start, start + 500)),
+      });
+    }
+  }
+
   async deleteByResource(
     resourceType: string,
     resourceId?: string,

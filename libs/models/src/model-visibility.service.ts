@@ -27,8 +27,7 @@ export class ModelVisibilityService {
     if (user.role !== 'admin' && user.role !== 'user') return new Set();
     if (this.config.providers.bypassModelAccessControl || this.access.adminBypasses(user))
       return new Set(modelIds);
-    const wanted = new Set(modelIds);
-    const rows = (await this.models.findAll('all')).filter((row) => wanted.has(row.id));
+    const rows = await this.models.findByIds(modelIds);
     const grants = await this.access.grantsOf(
       MODEL_RESOURCE,
       rows.map((row) => row.id),

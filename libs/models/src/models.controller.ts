@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Auth, CurrentUser, queryValidationPipe, type AuthenticatedUser } from '@atrium/common';
 import { ModelsService } from './models.service.js';
 import {
@@ -114,6 +115,27 @@ export class ModelsController {
     @Query(queryValidationPipe(ModelIdQueryDto)) query: ModelIdQuery,
   ): Promise<ModelAccessResponse> {
     return toModelAccessResponse(await this.models.get(caller, query.id));
+  }
+
+  @Get('model/profile/image')
+  @Auth()
+  async profileImage(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query(queryValidationPipe(ModelIdQueryDto)) query: ModelIdQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const image = await this.models.profileImage(caller, query.id);
+    if (image.kind === 'redirect') {
+      response.redirect(302, image.location);
+      return;
+    }
+    response.set({ ETag: image.etag, 'Content-Disposition': 'inline' });
+    if (request.headers['if-none-match'] === image.etag) {
+      response.status(304).end();
+      return;
+    }
+    response.type(image.mediaType).send(image.bytes);
   }
 
   @Post('model/toggle')

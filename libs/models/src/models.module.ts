@@ -6,6 +6,7 @@ import { ModelVisibilityService } from './model-visibility.service.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
+import { WorkspaceModelResolver } from './workspace-model-resolver.service.js';
 
 /**
  * Workspace models (/api/v1/models/...) and the access grants of every shareable resource.
@@ -20,7 +21,8 @@ import { ModelsService } from './models.service.js';
     ModelsRepository,
     ModelsService,
     ModelVisibilityService,
+    WorkspaceModelResolver,
   ],
-  exports: [AccessControlService, ModelsService, ModelVisibilityService],
+  exports: [AccessControlService, ModelsService, ModelVisibilityService, WorkspaceModelResolver],
 })
 export class ModelsModule {}

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, Not, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import {
+  DataSource,
+  In,
+  IsNull,
+  Not,
+  type EntityManager,
+  type QueryDeepPartialEntity,
+} from 'typeorm';
 import { ModelEntity } from './model.entity.js';
 import type { WorkspaceModelRecord } from './model.model.js';
 
@@ -31,6 +38,20 @@ export class ModelsRepository {
   async findById(id: string): Promise<WorkspaceModelRecord | undefined> {
     const entity = await this.dataSource.getRepository(ModelEntity).findOneBy({ id });
     return entity ? toRecord(entity) : undefined;
+  }
+
+  /** The rows with these ids (missing ids are skipped). */
+  async findByIds(ids: readonly string[]): Promise<WorkspaceModelRecord[]> {
+    const rows: ModelEntity[] = [];
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += 500) {
+      rows.push(
+        ...(await this.dataSource
+          .getRepository(ModelEntity)
+          .findBy({ id: In(unique.slice(start, start + 500)) })),
+      );
+    }
+    return rows.map(toRecord);
   }
 
   /** Every row of a kind: presets have a base model, base rows (overlays) do not. */

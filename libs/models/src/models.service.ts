@@ -22,6 +22,12 @@ import {
 } from './model.model.js';
 
 export const MODELS_PAGE_SIZE = 30;
+export const DEFAULT_PROFILE_IMAGE = '/static/favicon.png';
+
+/** What GET /model/profile/image answers. */
+export type ModelProfileImage =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'image'; mediaType: string; bytes: Buffer; etag: string };
 const PUBLIC_MODELS_PERMISSION = 'sharing.public_models';
 
 /** Workspace models (§3.5) with their access grants. */
@@ -93,6 +99,28 @@ export class ModelsService {
     if (!check(resource, 'read') && !check(resource, 'write'))
       throw new ModelAccessDeniedError(401, ErrorMessages.ACCESS_PROHIBITED);
     return { ...model, writeAccess: check(resource, 'write') };
+  }
+
+  /**
+   * GET /model/profile/image: the row's `meta.profile_image_url` as Open WebUI serves it (an
+   * http(s) URL is a redirect, a data: URL the decoded image); anything else, and rows the
+   * caller may not read, is the default favicon (so the answer tells nothing about them).
+   */
+  async profileImage(user: AuthenticatedUser, id: string): Promise<ModelProfileImage> {
+    const fallback: ModelProfileImage = { kind: 'redirect', location: DEFAULT_PROFILE_IMAGE };
+    const model = await this.find(id);
+    if (!model) return fallback;
+    const check = await this.access.checkerFor(user);
+    if (!check(toResource(model), 'read') && !check(toResource(model), 'write')) return fallback;
+    const url = model.meta.profile_image_url;
+    if (typeof url !== 'string') return fallback;
+    if (/^https?:\/\//i.test(url)) return { kind: 'redirect', location: url };
+    const data = /^data:(image\/[\w.+-]+)(;base64)?,(.*)$/is.exec(url);
+    if (!data) return fallback;
+    const bytes = data[2]
+      ? Buffer.from(data[3], 'base64')
+      : Buffer.from(decodeURIComponent(data[3]), 'utf8');
+    return { kind: 'image', mediaType: data[1], bytes, etag: `"${model.updatedAt}"` };
   }
 
   /** POST /create */

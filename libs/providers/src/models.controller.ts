@@ -8,7 +8,7 @@ import { ProviderRelayService } from './relay/provider-relay.service.js';
 import { requestBody } from './relay/request-body.js';
 import { clientGone, relayUpstream } from './relay/response-writer.js';
 
-/** App-level model routes of Open WebUI's main.py: the model list and chat completions. */
+/** App-level model routes of Open WebUI's main.py (chat completions live in @atrium/tasks). */
 @Controller('api')
 export class ModelsController {
   constructor(
@@ -39,22 +39,6 @@ export class ModelsController {
   @Auth({ admin: true })
   unload(@CurrentUser() user: AuthenticatedUser, @Body() body: unknown): Promise<{ status: true }> {
     return this.ollamaAdmin.unload(requestBody(body), user);
-  }
-
-  @HttpCode(200)
-  @Post(['chat/completions', 'v1/chat/completions'])
-  @Auth()
-  async chatCompletions(
-    @CurrentUser() user: AuthenticatedUser,
-    @Body() body: unknown,
-    @Res() res: Response,
-  ): Promise<void> {
-    const result = await this.relay.chatCompletion(requestBody(body), user, clientGone(res));
-    if (result.kind === 'json') {
-      res.json(result.value);
-      return;
-    }
-    await relayUpstream(result.upstream, res, result.body, result.contentType);
   }
 
   @Post(['embeddings', 'v1/embeddings'])

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { IsArray, IsString } from 'class-validator';
 import type { Response } from 'express';
 import { Auth, CurrentUser, Public, type AuthenticatedUser } from '@atrium/common';
 import { ModelsService } from './catalog/models.service.js';
@@ -14,6 +15,11 @@ import { OllamaModelAdminService } from './relay/ollama-model-admin.service.js';
 import { ProviderRelayService, type OllamaPath } from './relay/provider-relay.service.js';
 import { clientGone, relayUpstream } from './relay/response-writer.js';
 import { requestBody } from './relay/request-body.js';
+
+/** POST /ollama/urls/update (Open WebUI's UrlUpdateForm). */
+export class OllamaUrlsDto {
+  @IsArray() @IsString({ each: true }) urls: string[];
+}
 
 /** The Ollama proxy (§3.9): admin connection routes, model lists and the NDJSON relay. */
 @Controller('ollama')
@@ -49,6 +55,27 @@ export class OllamaController {
   @Auth({ admin: true })
   verify(@Body() form: OllamaVerifyDto): Promise<unknown> {
     return this.admin.verifyOllama(form.url, form.key);
+  }
+
+  /** The older URL-only view of the connections. */
+  @Get('urls')
+  @Auth({ admin: true })
+  urls(): { OLLAMA_BASE_URLS: string[] } {
+    return { OLLAMA_BASE_URLS: this.admin.ollamaConfig().OLLAMA_BASE_URLS };
+  }
+
+  /** Replaces the server URLs, keeping the switch and the per-index settings that still fit. */
+  @HttpCode(200)
+  @Post('urls/update')
+  @Auth({ admin: true })
+  async updateUrls(@Body() form: OllamaUrlsDto): Promise<{ OLLAMA_BASE_URLS: string[] }> {
+    const current = this.admin.ollamaConfig();
+    const updated = await this.admin.updateOllama({
+      ENABLE_OLLAMA_API: current.ENABLE_OLLAMA_API,
+      OLLAMA_BASE_URLS: form.urls,
+      OLLAMA_API_CONFIGS: current.OLLAMA_API_CONFIGS,
+    });
+    return { OLLAMA_BASE_URLS: updated.OLLAMA_BASE_URLS };
   }
 
   @Get('api/tags')

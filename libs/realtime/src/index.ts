@@ -1,3 +1,4 @@
 export * from './realtime.module.js';
 export * from './realtime-emitter.js';
+export * from './realtime-io.adapter.js';
 export * from './server-events.js';

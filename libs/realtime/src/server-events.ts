@@ -1,5 +1,5 @@
 /**
- * Typed server -> client socket.io events (Open WebUI's names and shapes, reference §6).
+ * Typed socket.io events (Open WebUI's names and shapes, reference §6).
  * Services emit through RealtimeEmitter with these names; nothing touches the raw server.
  */
 export interface ChatEventData {
@@ -14,9 +14,28 @@ export interface ChatEventEnvelope {
   data: ChatEventData;
 }
 
+/** Server -> client. */
 export interface ServerToClientEvents {
   events: (payload: ChatEventEnvelope) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** The ack of `user-join`: who the socket now belongs to (nothing when the token is refused). */
+export interface UserJoinAck {
+  id: string;
+  name: string;
+}
+
+/** Client -> server; payloads are untrusted and checked by the gateway. */
+export interface ClientToServerEvents {
+  'user-join': (payload: unknown, ack?: (user?: UserJoinAck) => void) => void;
+  heartbeat: (payload?: unknown) => void;
+  usage: (payload: unknown) => void;
+}
+
+/** What the gateway keeps on each socket once authenticated. */
+export interface SocketData {
+  user?: { id: string; name: string; role: string };
+}

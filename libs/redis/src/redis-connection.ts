@@ -99,6 +99,9 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       commandTimeout: 2000,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: role === 'subscriber',
+      // A SUBSCRIBE sent while the ready check (INFO) is still running can be lost; a
+      // subscriber has nothing to gain from that check.
+      enableReadyCheck: role !== 'subscriber',
       retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
     });
     let warned = false;

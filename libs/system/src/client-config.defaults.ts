@@ -6,25 +6,16 @@ import type { PromptSuggestion } from './dto/client-config.dto.js';
  * Open WebUI, and names the issue whose owner replaces it with real configuration.
  */
 export const PENDING_CLIENT_CONFIG = {
-  // Issue #6 (enterprise sign-in): OAuth providers, LDAP, trusted headers.
-  oauthProviders: {} as Record<string, string>, // OAUTH_PROVIDERS: provider -> display name
+  // Issue #6 (enterprise sign-in): automatic redirect to the only OAuth provider.
   oauthAutoRedirect: false, // OAUTH_AUTO_REDIRECT
-  authTrustedHeader: false, // bool(WEBUI_AUTH_TRUSTED_EMAIL_HEADER)
-  enableLdap: false, // ENABLE_LDAP, persisted as ldap.enable
 
-  // Issue #5 (realtime): socket transport and heartbeat.
-  enableWebsocket: true, // ENABLE_WEBSOCKET_SUPPORT
+  // Issue #5 (realtime): client heartbeat period.
   websocketHeartbeatInterval: undefined as number | undefined, // WEBSOCKET_HEARTBEAT_INTERVAL (omitted when unset)
-  enablePublicActiveUsersCount: true, // ENABLE_PUBLIC_ACTIVE_USERS_COUNT (GET /api/usage)
 
   // Issue #3 (providers): browser-side direct connections.
   enableDirectConnections: false, // ENABLE_DIRECT_CONNECTIONS, persisted as direct.enable
   defaultModels: null as string | null, // DEFAULT_MODELS, persisted as ui.default_models
   defaultPinnedModels: null as string | null, // DEFAULT_PINNED_MODELS, persisted as ui.default_pinned_models
-
-  // Issue #4 (chats and workspace models): admin access switches.
-  enableAdminExport: true, // ENABLE_ADMIN_EXPORT
-  enableAdminChatAccess: true, // ENABLE_ADMIN_CHAT_ACCESS
 
   // Issue #2 follow-up (admin settings not persisted yet).
   enablePasswordChangeForm: true, // ENABLE_PASSWORD_CHANGE_FORM, persisted as ui.enable_password_change_form

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@atrium/config';
+import { APP_CONFIG, configuredOAuthProviders, type AppConfig } from '@atrium/config';
 import { Clock, type AuthenticatedUser } from '@atrium/common';
 import { SettingsService } from '@atrium/settings';
 import { UsersService } from '@atrium/users';
@@ -51,7 +51,10 @@ export class ClientConfigService {
       version: this.build.version,
       default_locale: this.options.defaultLocale,
       i18n: {},
-      oauth: { providers: { ...PENDING.oauthProviders }, auto_redirect: PENDING.oauthAutoRedirect },
+      oauth: {
+        providers: configuredOAuthProviders(this.config.oauth, (key) => this.settings.get(key)),
+        auto_redirect: PENDING.oauthAutoRedirect,
+      },
       features: {
         ...this.publicFeatures(),
         ...(user !== undefined ? this.signedInFeatures() : {}),
@@ -66,12 +69,12 @@ export class ClientConfigService {
     return {
       slim: PENDING.slim,
       auth: this.config.auth.webuiAuth,
-      auth_trusted_header: PENDING.authTrustedHeader,
+      auth_trusted_header: Boolean(this.config.trustedHeaders.emailHeader),
       enable_signup_password_confirmation: this.config.auth.enableSignupPasswordConfirmation,
-      enable_ldap: PENDING.enableLdap,
+      enable_ldap: this.settings.get('ldap.enable'),
       enable_signup: this.settings.get('ui.enable_signup'),
       enable_login_form: this.settings.get('ui.enable_login_form'),
-      enable_websocket: PENDING.enableWebsocket,
+      enable_websocket: this.config.realtime.enableWebsocket,
       ...(PENDING.websocketHeartbeatInterval !== undefined
         ? { websocket_heartbeat_interval: PENDING.websocketHeartbeatInterval }
         : {}),
@@ -85,7 +88,7 @@ export class ClientConfigService {
       enable_password_change_form: PENDING.enablePasswordChangeForm,
       enable_version_update_check: this.options.enableVersionUpdateCheck,
       enable_pyodide_file_persistence: PENDING.enablePyodideFilePersistence,
-      enable_public_active_users_count: PENDING.enablePublicActiveUsersCount,
+      enable_public_active_users_count: this.config.realtime.publicActiveUsersCount,
       enable_easter_eggs: PENDING.enableEasterEggs,
       enable_direct_connections: PENDING.enableDirectConnections,
       enable_direct_integrations: PENDING.enableDirectIntegrations,
@@ -112,8 +115,8 @@ export class ClientConfigService {
       enable_message_rating: settings.get('ui.enable_message_rating'),
       enable_user_webhooks: settings.get('user.webhooks.enable'),
       enable_user_status: settings.get('user.status.enable'),
-      enable_admin_export: PENDING.enableAdminExport,
-      enable_admin_chat_access: PENDING.enableAdminChatAccess,
+      enable_admin_export: this.config.chats.enableAdminExport,
+      enable_admin_chat_access: this.config.chats.enableAdminChatAccess,
       enable_admin_analytics: PENDING.enableAdminAnalytics,
       enable_google_drive_integration: PENDING.enableGoogleDriveIntegration,
       enable_onedrive_integration: PENDING.enableOnedriveIntegration,

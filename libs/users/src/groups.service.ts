@@ -22,6 +22,8 @@ import type { UserWithGroups } from './user.model.js';
  */
 @Injectable()
 export class GroupsService {
+  private readonly deletedListeners = new Set<(groupId: string) => Promise<void> | void>();
+
   constructor(
     private readonly groups: GroupsRepository,
     private readonly users: UsersService,
@@ -97,7 +99,14 @@ export class GroupsService {
 
   async deleteGroup(id: string): Promise<true> {
     if (!(await this.groups.delete(id))) throw new GroupNotFoundError('write');
+    for (const listener of this.deletedListeners) await listener(id);
     return true;
+  }
+
+  /** Subscribes to group deletions (access grants naming the group go with it); returns an unsubscribe. */
+  onGroupDeleted(listener: (groupId: string) => Promise<void> | void): () => void {
+    this.deletedListeners.add(listener);
+    return () => this.deletedListeners.delete(listener);
   }
 
   /** Adds the known users among `userIds` (unknown ids and existing members are skipped). */

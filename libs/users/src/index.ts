@@ -6,9 +6,11 @@ export * from './group.model.js';
 export * from './users.module.js';
 export * from './users.service.js';
 export * from './groups.service.js';
+export * from './directory-group-sync.service.js';
 export * from './permissions.service.js';
 export * from './user-events.service.js';
 export * from './password-updater.js';
+export * from './active-users-source.js';
 export * from './shared-chat-owner-lookup.js';
 export * from './users.errors.js';
 export {

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig, type PermissionTree } from '@atrium/config'
 import type { GroupRecord } from './group.model.js';
 import { GroupsService } from './groups.service.js';
 import { PASSWORD_UPDATER, type PasswordUpdater } from './password-updater.js';
+import { ACTIVE_USERS_SOURCE, type ActiveUsersSource } from './active-users-source.js';
 import { PermissionsService } from './permissions.service.js';
 import {
   SHARED_CHAT_OWNER_LOOKUP,
@@ -89,12 +90,10 @@ export class UserAccountsService {
     return this.pageWithGroups(query);
   }
 
-  /**
-   * Users seen within the last few minutes. Open WebUI lists socket-connected users here;
-   * until the realtime gateway lands (and can replace this), recent activity stands in.
-   */
+  /** Socket-connected users (Open WebUI's USER_POOL) when realtime is loaded; else recently active. */
   getActiveUserIds(): Promise<string[]> {
-    return this.users.findRecentlyActiveIds();
+    const presence = this.optionalProvider<ActiveUsersSource>(ACTIVE_USERS_SOURCE);
+    return presence ? presence.activeUserIds() : this.users.findRecentlyActiveIds();
   }
 
   getGroupsOf(userId: string): Promise<GroupRecord[]> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DirectoryGroupSync } from './directory-group-sync.service.js';
 import { GroupsController } from './groups.controller.js';
 import { GroupsRepository } from './groups.repository.js';
 import { GroupsService } from './groups.service.js';
@@ -23,7 +24,8 @@ import { UsersService } from './users.service.js';
     GroupsService,
     PermissionsService,
     UserAccountsService,
+    DirectoryGroupSync,
   ],
-  exports: [UsersService, GroupsService, PermissionsService, UserEventsService],
+  exports: [UsersService, GroupsService, PermissionsService, UserEventsService, DirectoryGroupSync],
 })
 export class UsersModule {}

@@ -19,6 +19,7 @@ import type { Request } from 'express';
 import { AccessProhibitedError, NotAuthenticatedError } from '../auth.errors.js';
 import { CallerAuthenticator } from './caller-authenticator.js';
 import { extractCredential, requestPath } from './presented-credential.js';
+import { TrustedHeaderCheck } from './trusted-header.js';
 
 type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
 
@@ -38,6 +39,7 @@ type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('AuthGuard');
   private readonly apiKeyHeader: string;
+  private readonly trustedHeader: TrustedHeaderCheck;
 
   constructor(
     private readonly reflector: Reflector,
@@ -46,6 +48,7 @@ export class AuthGuard implements CanActivate {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.apiKeyHeader = config.auth.customApiKeyHeader.toLowerCase();
+    this.trustedHeader = new TrustedHeaderCheck(config.trustedHeaders);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -76,6 +79,7 @@ export class AuthGuard implements CanActivate {
     if (!credential) throw new NotAuthenticatedError();
 
     const user = await this.authenticator.authenticate(credential.value, requestPath(request));
+    this.trustedHeader.verify(request, context.switchToHttp().getResponse(), user);
     if (requirement.level === 'verified' && user.role === 'pending')
       throw new AccessProhibitedError();
     if (requirement.level === 'admin' && user.role !== 'admin') throw new AccessProhibitedError();

@@ -6,6 +6,7 @@ import { API_KEY_PREFIX } from '../api-keys/api-key-cipher.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { JwtService } from '../tokens/jwt.service.js';
 import { TokenRevocationService } from '../tokens/token-revocation.service.js';
+import { VerifiedSessionCache } from './verified-session-cache.js';
 
 /**
  * Turns a presented credential into the calling user, or throws the answer Open WebUI gives:
@@ -23,6 +24,7 @@ export class CallerAuthenticator {
     private readonly revocations: TokenRevocationService,
     private readonly apiKeys: ApiKeysService,
     private readonly users: UsersService,
+    private readonly sessions: VerifiedSessionCache,
   ) {}
 
   /** `path` is the request path, for API-key endpoint restrictions. */
@@ -37,6 +39,14 @@ export class CallerAuthenticator {
   }
 
   private async bySessionToken(token: string): Promise<AuthenticatedUser> {
+    const cached = this.sessions.get(token);
+    if (cached) {
+      if (this.sessions.coversRevocation || !(await this.revocations.isRevoked(token))) {
+        return cached;
+      }
+      this.sessions.forgetToken(token);
+      throw new InvalidSessionError();
+    }
     const claims = await this.jwt.verify(token);
     if (!claims) throw new InvalidSessionError();
     const [revoked, user] = await Promise.all([
@@ -44,7 +54,9 @@ export class CallerAuthenticator {
       this.users.findById(claims.id),
     ]);
     if (revoked || !user) throw new InvalidSessionError();
-    return toCaller(user, 'jwt', token);
+    const caller = toCaller(user, 'jwt', token);
+    this.sessions.set(token, caller, claims.expiresAt);
+    return caller;
   }
 
   private async byApiKey(apiKey: string, path: string): Promise<AuthenticatedUser> {

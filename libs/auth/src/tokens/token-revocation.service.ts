@@ -45,6 +45,7 @@ export class TokenRevocationService implements OnApplicationBootstrap, OnApplica
   /** Bumped on every failed Redis write, so a copy that raced with one does not clear the flag. */
   private failedWrites = 0;
   private copying: Promise<void> | undefined;
+  private readonly revokedListeners = new Set<(token: string) => Promise<void>>();
 
   constructor(
     private readonly database: DatabaseTokenRevocationStore,
@@ -69,6 +70,12 @@ export class TokenRevocationService implements OnApplicationBootstrap, OnApplica
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
   }
 
+  /** Awaited for every token this instance revokes (caches of verified tokens drop it). */
+  onRevoked(listener: (token: string) => Promise<void>): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
   /** Revokes a session token until it would have expired (`expiresAt` epoch s, null = never). */
   async revoke(token: string, expiresAt: number | null): Promise<void> {
     const tokenHash = hashToken(token);
@@ -76,6 +83,7 @@ export class TokenRevocationService implements OnApplicationBootstrap, OnApplica
       this.database.revoke(tokenHash, expiresAt),
       this.redis.enabled ? this.redis.revoke(tokenHash, expiresAt) : Promise.resolve(),
     ]);
+    await Promise.all([...this.revokedListeners].map((listener) => listener(token)));
     if (inRedis.status === 'rejected') {
       this.redisMissingEntries = true;
       this.failedWrites += 1;

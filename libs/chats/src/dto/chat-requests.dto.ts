@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   MaxLength,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -168,3 +169,45 @@ export type PageQuery = Pick<PageQueryDto, 'page'>;
 export type ChatListQuery = Pick<ChatListQueryDto, 'page' | 'include_pinned' | 'include_folders'>;
 export type ChatFilterQuery = Pick<ChatFilterQueryDto, 'page' | 'query' | 'order_by' | 'direction'>;
 export type SearchQuery = Pick<SearchQueryDto, 'page' | 'text'>;
+
+export class StatsUsageQueryDto extends PageQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  items_per_page?: number;
+}
+
+export class StatsExportQueryDto extends PageQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  updated_at?: number;
+
+  @IsOptional()
+  @BooleanWord()
+  @IsBoolean()
+  stream?: boolean;
+}
+
+/** POST /shared/{id}/access/update ([N]): `{access_grants: [{principal_type, principal_id, permission}]}`. */
+export class SharedChatAccessFormDto {
+  @IsArray()
+  access_grants: unknown[];
+}
+
+export type StatsUsageQuery = Pick<StatsUsageQueryDto, 'page' | 'items_per_page'>;
+export type StatsExportQuery = Pick<StatsExportQueryDto, 'page' | 'updated_at' | 'stream'>;
+
+/** POST /{id}/messages/{message_id}/event: an event for the chat owner's open tabs. */
+export class MessageEventFormDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  type: string;
+
+  @IsObject()
+  data: Record<string, unknown>;
+}

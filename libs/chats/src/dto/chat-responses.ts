@@ -5,6 +5,7 @@ import type {
   SharedChatSummary,
   TagRecord,
 } from '../chat.model.js';
+import type { StoredAccessGrant } from '@atrium/models';
 import type { FolderWithChats } from '../folders.service.js';
 
 /** Open WebUI's ChatResponse. */
@@ -30,7 +31,9 @@ export interface ChatTitleIdResponse {
   created_at: number;
 }
 
+/** [N] SharedChatResponse: `id` is the chat id, `share_id` the link's id. */
 export interface SharedChatResponse extends ChatTitleIdResponse {
+  chat_id: string;
   share_id: string;
 }
 
@@ -75,7 +78,7 @@ export function toChatTitleIdResponse(chat: ChatSummary): ChatTitleIdResponse {
 }
 
 export function toSharedChatResponse(chat: SharedChatSummary): SharedChatResponse {
-  return { ...toChatTitleIdResponse(chat), share_id: chat.shareId };
+  return { ...toChatTitleIdResponse(chat), chat_id: chat.id, share_id: chat.shareId };
 }
 
 export function toTagResponse(tag: TagRecord): TagResponse {
@@ -109,4 +112,30 @@ export function toFolderListResponse(folder: FolderWithChats): FolderResponse {
       })),
     },
   };
+}
+
+/** One entry of GET /shared/{id}/access. */
+export interface SharedChatGrantResponse {
+  id: string;
+  principal_type: string;
+  principal_id: string;
+  permission: string;
+}
+
+export function toSharedChatGrantResponse(grant: StoredAccessGrant): SharedChatGrantResponse {
+  return {
+    id: grant.id,
+    principal_type: grant.principalType,
+    principal_id: grant.principalId,
+    permission: grant.permission,
+  };
+}
+
+/** API grant entries (snake_case) in the access-control service's shape; invalid ones are dropped there. */
+export function grantsFromApi(entries: unknown[]): unknown[] {
+  return entries.map((entry) => {
+    if (typeof entry !== 'object' || entry === null) return entry;
+    const { principal_type, principal_id, permission } = entry as Record<string, unknown>;
+    return { principalType: principal_type, principalId: principal_id, permission };
+  });
 }

@@ -6,9 +6,11 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AuditLogEntry } from './audit-log-entry.js';
 import { AuditLogPolicy } from './audit-log-policy.js';
 import { AuditLogWriter } from './audit-log.writer.js';
+import { RequestBodyCapture } from './request-body-capture.js';
 import { ResponseCapture } from './response-capture.js';
 import {
   maskKnownValues,
+  maskMultipartText,
   maskSecrets,
   maskSecretText,
   maskUrl,
@@ -23,8 +25,24 @@ export function truncateUtf8(text: string, limit: number): string {
   return bytes.length <= limit ? text : bytes.subarray(0, limit).toString('utf8');
 }
 
-/** The parsed request body as the text a client sent it (JSON or form), secrets masked. */
-export function requestBodyText(request: Request): string {
+/** A body is coming that no body parser has read (multipart, octet stream, text...). */
+function hasUnparsedBody(request: Request): boolean {
+  if (request.body !== undefined || request.readableEnded) return false;
+  const length = Number(request.headers['content-length'] ?? 0);
+  return length > 0 || request.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * The request body as the text a client sent it, secrets masked: the parsed JSON or form body,
+ * or else the raw first bytes captured (multipart/form-data fields masked by name).
+ */
+export function requestBodyText(request: Request, raw?: RequestBodyCapture): string {
+  const captured = raw?.text();
+  if (captured) {
+    return request.is('multipart/form-data')
+      ? maskMultipartText(captured)
+      : maskSecretText(captured);
+  }
   const body: unknown = request.body;
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return maskSecretText(body);
@@ -67,6 +85,11 @@ export class AuditLogMiddleware implements NestMiddleware {
       hasTokenCookie: Boolean((request.cookies as Record<string, unknown> | undefined)?.token),
     });
     if (audited) {
+      const withRequest = this.audit.level === 'REQUEST' || this.audit.level === 'REQUEST_RESPONSE';
+      const rawBody =
+        withRequest && hasUnparsedBody(request)
+          ? new RequestBodyCapture(request, this.audit.maxBodyLogSize)
+          : undefined;
       const capture =
         this.audit.level === 'REQUEST_RESPONSE'
           ? new ResponseCapture(response, this.audit.maxBodyLogSize)
@@ -75,7 +98,7 @@ export class AuditLogMiddleware implements NestMiddleware {
       const record = () => {
         if (recorded) return;
         recorded = true;
-        this.record(request, response, capture);
+        this.record(request, response, capture, rawBody);
       };
       response.once('finish', record);
       response.once('close', record);
@@ -83,7 +106,12 @@ export class AuditLogMiddleware implements NestMiddleware {
     next();
   }
 
-  private record(request: AuditedRequest, response: Response, capture?: ResponseCapture): void {
+  private record(
+    request: AuditedRequest,
+    response: Response,
+    capture?: ResponseCapture,
+    rawBody?: RequestBodyCapture,
+  ): void {
     const level = this.audit.level;
     const withRequest = level === 'REQUEST' || level === 'REQUEST_RESPONSE';
     const user = request.user;
@@ -100,7 +128,7 @@ export class AuditLogMiddleware implements NestMiddleware {
       source_ip: request.ip ?? request.socket.remoteAddress ?? null,
       user_agent: request.headers['user-agent'] ?? null,
       request_object: withRequest
-        ? truncateUtf8(requestBodyText(request), this.audit.maxBodyLogSize)
+        ? truncateUtf8(requestBodyText(request, rawBody), this.audit.maxBodyLogSize)
         : '',
       response_object: capture
         ? maskKnownValues(maskSecretText(capture.text()), secretValuesOf(request.body))

@@ -115,3 +115,20 @@ export function maskKnownValues(text: string, secrets: Iterable<string>): string
   }
   return masked;
 }
+
+// One part of a multipart/form-data body: its headers (with the field name), a blank line, the value.
+const MULTIPART_FIELD =
+  /(Content-Disposition:[^\r\n]*?\bname="([^"]*)"[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n)([\s\S]*?)(?=\r?\n--|$)/gi;
+
+/**
+ * Masks the values of secret-named fields in (the first bytes of) a multipart/form-data body,
+ * plus bearer credentials, API keys and JWTs anywhere in it. A value cut by the size limit is
+ * masked too.
+ */
+export function maskMultipartText(text: string): string {
+  return maskSecretValues(
+    text.replace(MULTIPART_FIELD, (match, head: string, name: string) =>
+      isSecretKey(name) ? `${head}${MASK}` : match,
+    ),
+  );
+}

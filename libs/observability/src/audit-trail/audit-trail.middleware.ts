@@ -3,15 +3,19 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { AuthenticatedUser } from '@atrium/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AuditTrailService } from './audit-trail.service.js';
-import { matchGovernanceRoute } from './governance-routes.js';
+import { currentRequestContext } from '../request-context/request-context.js';
+import { matchGovernanceRoute, remainingChanges } from './governance-routes.js';
 
 type TrailRequest = Request & { user?: AuthenticatedUser };
 
 const SIGNIN = '/api/v1/auths/signin';
 const SIGNUP = '/api/v1/auths/signup';
+const LDAP_SIGNIN = '/api/v1/auths/ldap';
 
 const emailOf = (body: unknown): string | null => {
-  const email = (body as { email?: unknown } | undefined)?.email;
+  // LDAP sign-in sends the directory user name as `user`.
+  const form = body as { email?: unknown; user?: unknown } | undefined;
+  const email = form?.email ?? form?.user;
   return typeof email === 'string' ? email.trim().toLowerCase() : null;
 };
 
@@ -33,8 +37,8 @@ export class AuditTrailMiddleware implements NestMiddleware {
       return next();
     }
     const path = request.originalUrl.split('?', 1)[0];
-    if (request.method === 'POST' && (path === SIGNIN || path === SIGNUP)) {
-      this.watchSignin(request, response, path === SIGNIN ? 'signin' : 'signup');
+    if (request.method === 'POST' && (path === SIGNIN || path === SIGNUP || path === LDAP_SIGNIN)) {
+      this.watchSignin(request, response, path === SIGNUP ? 'signup' : 'signin');
       return next();
     }
     const governance = matchGovernanceRoute(request.method, path);
@@ -43,12 +47,20 @@ export class AuditTrailMiddleware implements NestMiddleware {
         'finish',
         AsyncLocalStorage.bind(() => {
           if (response.statusCode < 200 || response.statusCode >= 300) return;
+          const targetId =
+            governance.targetId ?? bodyField(request.body, governance.route.bodyTargetKey);
+          const after = remainingChanges(
+            governance.route,
+            targetId,
+            request.body,
+            currentRequestContext()?.trailActions ?? [],
+          );
+          if (after === undefined) return;
           void this.trail.record({
             action: governance.route.action,
             targetType: governance.route.targetType,
-            targetId:
-              governance.targetId ?? bodyField(request.body, governance.route.bodyTargetKey),
-            after: request.body as unknown,
+            targetId,
+            after,
             actor: request.user ? { id: request.user.id, email: request.user.email } : undefined,
           });
         }),

@@ -79,6 +79,10 @@ export class AuditTrailService implements OnModuleInit {
 
   async record(entry: AuditTrailRecord): Promise<void> {
     const context = currentRequestContext();
+    if (context) {
+      context.trailActions ??= [];
+      context.trailActions.push({ action: entry.action, targetId: entry.targetId ?? null });
+    }
     const caller = context?.user();
     const actor = entry.actor ?? { id: caller?.id ?? null, email: caller?.email ?? null };
     const event: AuditEvent = {

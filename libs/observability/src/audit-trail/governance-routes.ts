@@ -10,6 +10,36 @@ export interface GovernanceRoute {
   targetType: string;
   /** Read the target id from this body field when the path has none. */
   bodyTargetKey?: string;
+  /**
+   * Body fields already recorded, with their before/after, by a specific event the owning
+   * library emits during the same request (action -> field): left out of this route's record,
+   * which is skipped when nothing else is left, so each change is recorded once.
+   */
+  recordedBy?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The route's `after` once the fields recorded by specific events in the same request are
+ * removed, or undefined when nothing is left to record.
+ */
+export function remainingChanges(
+  route: GovernanceRoute,
+  targetId: string | null,
+  body: unknown,
+  recorded: readonly { action: string; targetId: string | null }[],
+): unknown {
+  if (!route.recordedBy || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return body;
+  }
+  const covered = recorded
+    .filter((event) => event.targetId === targetId)
+    .map((event) => route.recordedBy?.[event.action])
+    .filter((field): field is string => field !== undefined);
+  if (covered.length === 0) return body;
+  const rest = Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter(([key]) => !covered.includes(key)),
+  );
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 export const GOVERNANCE_ROUTES: readonly GovernanceRoute[] = [
@@ -48,6 +78,7 @@ export const GOVERNANCE_ROUTES: readonly GovernanceRoute[] = [
     pattern: /^\/api\/v1\/users\/([^/]+)\/update$/,
     action: 'user.updated',
     targetType: 'user',
+    recordedBy: { 'user.role_changed': 'role', 'user.email_changed': 'email' },
   },
   {
     method: 'POST',
@@ -65,6 +96,12 @@ export const GOVERNANCE_ROUTES: readonly GovernanceRoute[] = [
     method: 'POST',
     pattern: /^\/api\/v1\/auths\/admin\/config$/,
     action: 'config.auth_updated',
+    targetType: 'config',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/auths\/admin\/config\/ldap(?:\/server)?$/,
+    action: 'config.ldap_updated',
     targetType: 'config',
   },
   {

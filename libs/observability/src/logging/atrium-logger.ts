@@ -3,6 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { APP_CONFIG, type AppConfig, type GlobalLogLevel } from '@atrium/config';
 import { maskSecretText } from '../audit-log/secret-masking.js';
 import { currentRequestContext } from '../request-context/request-context.js';
+import type { OtelLogLine } from '../tracing/otel-sdk.js';
 
 const RANK: Record<LogLevel, number> = {
   verbose: 0,
@@ -32,6 +33,16 @@ const NAMES: Record<LogLevel, string> = {
   fatal: 'CRITICAL',
 };
 
+/** OpenTelemetry severity numbers (logs data model). */
+const SEVERITY: Record<LogLevel, number> = {
+  verbose: 1,
+  debug: 5,
+  log: 9,
+  warn: 13,
+  error: 17,
+  fatal: 21,
+};
+
 export type LogSink = (line: string, level: LogLevel) => void;
 
 /** Optional provider replacing stdout/stderr (tests). */
@@ -51,6 +62,7 @@ export class AtriumLogger implements LoggerService {
   private readonly threshold: number;
   private readonly json: boolean;
   private readonly sink: LogSink;
+  private otel?: (line: OtelLogLine) => void;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() @Inject(LOG_SINK) sink?: LogSink) {
     this.sink = sink ?? defaultSink;
@@ -77,6 +89,11 @@ export class AtriumLogger implements LoggerService {
     this.write('fatal', message, rest);
   }
 
+  /** With ENABLE_OTEL_LOGS, every line written is also emitted as an OTel log record. */
+  attachOtel(emit: ((line: OtelLogLine) => void) | undefined): void {
+    this.otel = emit;
+  }
+
   isEnabled(level: LogLevel): boolean {
     return RANK[level] >= this.threshold;
   }
@@ -100,6 +117,18 @@ export class AtriumLogger implements LoggerService {
     );
     const errorStack = message instanceof Error ? message.stack : stack;
     const requestId = currentRequestContext()?.requestId;
+    if (this.otel) {
+      const attributes: Record<string, string> = {};
+      if (context) attributes['code.namespace'] = context;
+      if (requestId) attributes['atrium.request_id'] = requestId;
+      if (errorStack) attributes['exception.stacktrace'] = maskSecretText(errorStack);
+      this.otel({
+        severityNumber: SEVERITY[level],
+        severityText: NAMES[level],
+        body: text,
+        attributes,
+      });
+    }
     const time = new Date();
     if (this.json) {
       const record: Record<string, unknown> = {

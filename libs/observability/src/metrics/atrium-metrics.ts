@@ -1,12 +1,27 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Attributes, Meter } from '@opentelemetry/api';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  METRIC_DEFINITIONS,
+  type MetricDefinition,
+  type MetricName,
+} from './metric-definitions.js';
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
+/** An OpenTelemetry instrument as the facade uses it (histogram.record or counter.add). */
+type OtelRecorder = (value: number, attributes: Attributes) => void;
+
+/** The prom-client calls the facade makes (histogram.observe, counter/gauge inc, gauge dec). */
+interface PromInstrument {
+  observe?(labels: Record<string, string>, value: number): void;
+  inc?(labels: Record<string, string>, value: number): void;
+  dec?(labels: Record<string, string>, value: number): void;
+}
 
 /**
- * Every Prometheus metric Atrium exposes on GET /metrics, on a registry of its own (so two apps
- * in one process do not collide). Libraries inject this class and call the helpers below:
+ * The one metrics facade: every Atrium metric (metric-definitions.ts) on a prom-client registry
+ * of its own (GET /metrics; two apps in one process do not collide) and, once an OpenTelemetry
+ * meter is attached (ENABLE_OTEL_METRICS), on the same-named OTel instruments exported over OTLP.
+ * Libraries inject this class and call the helpers below:
  *
  * | helper                         | who calls it                                                |
  * |--------------------------------|-------------------------------------------------------------|
@@ -21,79 +36,65 @@ const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
 @Injectable()
 export class AtriumMetrics implements OnModuleDestroy {
   readonly registry = new Registry();
-
-  readonly httpRequestDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by method, route template and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-
-  readonly activeStreams = new Gauge({
-    name: 'atrium_active_streams',
-    help: 'Completions being streamed to clients right now',
-    labelNames: ['provider'] as const,
-    registers: [this.registry],
-  });
-
-  readonly timeToFirstToken = new Histogram({
-    name: 'atrium_time_to_first_token_seconds',
-    help: 'Time from the request to the first streamed token',
-    labelNames: ['provider', 'model'] as const,
-    buckets: TTFT_BUCKETS,
-    registers: [this.registry],
-  });
-
-  readonly tokensRelayed = new Counter({
-    name: 'atrium_tokens_relayed_total',
-    help: 'Tokens relayed from model servers to clients',
-    labelNames: ['provider', 'model', 'kind'] as const,
-    registers: [this.registry],
-  });
-
-  readonly upstreamErrors = new Counter({
-    name: 'atrium_upstream_errors_total',
-    help: 'Failed calls to model servers by connection and reason',
-    labelNames: ['connection', 'reason'] as const,
-    registers: [this.registry],
-  });
-
-  readonly modelListRefresh = new Histogram({
-    name: 'atrium_model_list_refresh_seconds',
-    help: "Latency of refreshing one connection's model list",
-    labelNames: ['connection'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-
-  readonly socketConnections = new Gauge({
-    name: 'atrium_socket_connections',
-    help: 'Open socket.io connections',
-    registers: [this.registry],
-  });
+  private readonly prom = new Map<MetricName, PromInstrument>();
+  private otel?: Map<MetricName, OtelRecorder>;
 
   constructor() {
+    for (const [name, definition] of Object.entries(METRIC_DEFINITIONS) as [
+      MetricName,
+      MetricDefinition,
+    ][]) {
+      this.prom.set(name, this.promInstrument(definition));
+    }
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Mirrors every measurement from now on to OpenTelemetry instruments made by `meter`. */
+  attachMeter(meter: Meter): void {
+    const otel = new Map<MetricName, OtelRecorder>();
+    for (const [name, definition] of Object.entries(METRIC_DEFINITIONS) as [
+      MetricName,
+      MetricDefinition,
+    ][]) {
+      const options = { description: definition.help, unit: definition.unit };
+      if (definition.kind === 'histogram') {
+        const histogram = meter.createHistogram(definition.otel, {
+          ...options,
+          advice: { explicitBucketBoundaries: [...(definition.buckets ?? [])] },
+        });
+        otel.set(name, (value, attributes) => histogram.record(value, attributes));
+      } else if (definition.kind === 'counter') {
+        const counter = meter.createCounter(definition.otel, options);
+        otel.set(name, (value, attributes) => counter.add(value, attributes));
+      } else {
+        const updown = meter.createUpDownCounter(definition.otel, options);
+        otel.set(name, (value, attributes) => updown.add(value, attributes));
+      }
+    }
+    this.otel = otel;
+  }
+
+  detachMeter(): void {
+    this.otel = undefined;
+  }
+
   observeHttpRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.httpRequestDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+    this.record('httpRequestDuration', [method, route, String(statusCode)], seconds);
   }
 
   /** Counts a stream as active; call the returned function once when it ends (idempotent). */
   streamStarted(provider: string): () => void {
-    this.activeStreams.inc({ provider });
+    this.record('activeStreams', [provider], 1);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      this.activeStreams.dec({ provider });
+      this.record('activeStreams', [provider], -1);
     };
   }
 
   observeTimeToFirstToken(provider: string, model: string, seconds: number): void {
-    this.timeToFirstToken.observe({ provider, model }, seconds);
+    this.record('timeToFirstToken', [provider, model], seconds);
   }
 
   addRelayedTokens(
@@ -102,27 +103,63 @@ export class AtriumMetrics implements OnModuleDestroy {
     tokens: number,
     kind: 'input' | 'output' = 'output',
   ): void {
-    if (tokens > 0) this.tokensRelayed.inc({ provider, model, kind }, tokens);
+    if (tokens > 0) this.record('tokensRelayed', [provider, model, kind], tokens);
   }
 
   upstreamError(connection: string, reason: string): void {
-    this.upstreamErrors.inc({ connection, reason });
+    this.record('upstreamErrors', [connection, reason], 1);
   }
 
   /** Starts timing a model-list refresh; call the returned function when it is done. */
   timeModelListRefresh(connection: string): () => void {
-    return this.modelListRefresh.startTimer({ connection });
+    const started = performance.now();
+    return () =>
+      this.record('modelListRefresh', [connection], (performance.now() - started) / 1000);
   }
 
   socketConnected(): void {
-    this.socketConnections.inc();
+    this.record('socketConnections', [], 1);
   }
 
   socketDisconnected(): void {
-    this.socketConnections.dec();
+    this.record('socketConnections', [], -1);
   }
 
   onModuleDestroy(): void {
+    this.otel = undefined;
     this.registry.clear();
+  }
+
+  private record(name: MetricName, values: readonly string[], value: number): void {
+    const definition: MetricDefinition = METRIC_DEFINITIONS[name];
+    const labels: Record<string, string> = {};
+    definition.labels.forEach((label, index) => (labels[label] = values[index]));
+    const prom = this.prom.get(name)!;
+    if (definition.kind === 'histogram') prom.observe!(labels, value);
+    else if (value >= 0) prom.inc!(labels, value);
+    else prom.dec!(labels, -value);
+    const otel = this.otel?.get(name);
+    if (otel) {
+      const attributes: Attributes = {};
+      const keys = definition.otelAttributes ?? definition.labels;
+      keys.forEach((key, index) => (attributes[key] = values[index]));
+      otel(value, attributes);
+    }
+  }
+
+  private promInstrument(definition: MetricDefinition): PromInstrument {
+    const common = {
+      name: definition.prom,
+      help: definition.help,
+      labelNames: [...definition.labels],
+      registers: [this.registry],
+    };
+    if (definition.kind === 'histogram') {
+      return new Histogram({
+        ...common,
+        buckets: [...(definition.buckets ?? [])],
+      });
+    }
+    return definition.kind === 'counter' ? new Counter(common) : new Gauge(common);
   }
 }

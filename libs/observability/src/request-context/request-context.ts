@@ -8,6 +8,8 @@ export interface RequestContext {
   userAgent: string | null;
   /** The caller, once the auth guard has identified it. */
   user(): AuthenticatedUser | undefined;
+  /** Admin-trail actions recorded so far while serving this request (see AuditTrailMiddleware). */
+  trailActions?: { action: string; targetId: string | null }[];
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

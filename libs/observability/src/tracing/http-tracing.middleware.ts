@@ -3,6 +3,7 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import type { AuthenticatedUser } from '@atrium/common';
 import type { NextFunction, Request, Response } from 'express';
 import { routeTemplate } from '../metrics/http-metrics.middleware.js';
+import { currentRequestContext } from '../request-context/request-context.js';
 
 /**
  * One SERVER span per HTTP request, continuing the caller's W3C trace context, named
@@ -23,7 +24,8 @@ export class HttpTracingMiddleware implements NestMiddleware {
           'url.path': request.originalUrl.split('?', 1)[0],
           'url.scheme': request.protocol,
           'user_agent.original': request.headers['user-agent'] ?? '',
-          'client.address': request.ip ?? '',
+          // Resolved once per request (trust proxy) by the request-context middleware.
+          'client.address': currentRequestContext()?.sourceIp ?? request.ip ?? '',
         },
       },
       parent,

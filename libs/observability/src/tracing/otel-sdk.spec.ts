@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpTracesUrl, parseResourceAttributes } from './otel-sdk.js';
+import { httpSignalUrl, httpTracesUrl, parseResourceAttributes } from './otel-sdk.js';
 
 describe('OTLP settings', () => {
   it('parses OTEL_RESOURCE_ATTRIBUTES', () => {
@@ -17,5 +17,9 @@ describe('OTLP settings', () => {
     expect(httpTracesUrl('https://otlp.example/api/traces')).toBe(
       'https://otlp.example/api/traces',
     );
+    expect(httpSignalUrl('http://collector:4318', 'metrics')).toBe(
+      'http://collector:4318/v1/metrics',
+    );
+    expect(httpSignalUrl('http://collector:4318/', 'logs')).toBe('http://collector:4318/v1/logs');
   });
 });

@@ -1,4 +1,7 @@
 import type { OtelConfig } from '@atrium/config';
+import type { Meter } from '@opentelemetry/api';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 /** A started OpenTelemetry SDK. */
@@ -25,64 +28,177 @@ export function parseResourceAttributes(text: string | undefined): Record<string
   return attributes;
 }
 
-/** OTLP/HTTP traces URL: the endpoint as given, or `<endpoint>/v1/traces` when it has no path. */
-export function httpTracesUrl(endpoint: string): string {
+/** OTLP/HTTP URL of one signal: the endpoint as given, or `<endpoint>/v1/<signal>` when it has no path. */
+export function httpSignalUrl(endpoint: string, signal: 'traces' | 'metrics' | 'logs'): string {
   const url = new URL(endpoint);
-  if (url.pathname === '' || url.pathname === '/') url.pathname = '/v1/traces';
+  if (url.pathname === '' || url.pathname === '/') url.pathname = `/v1/${signal}`;
   return url.toString();
 }
 
+/** OTLP/HTTP traces URL (see httpSignalUrl). */
+export const httpTracesUrl = (endpoint: string): string => httpSignalUrl(endpoint, 'traces');
+
+/** One log line handed to the OpenTelemetry logs pipeline. */
+export interface OtelLogLine {
+  severityNumber: number;
+  severityText: string;
+  body: string;
+  attributes: Record<string, string>;
+}
+
+/** What a started SDK gives the app: ways to flush and stop, and the signals that are on. */
+export interface OtelSignals extends OtelHandle {
+  /** Present when ENABLE_OTEL_METRICS: the meter the metrics facade mirrors to. */
+  meter?: Meter;
+  /** Present when ENABLE_OTEL_LOGS: emits one log record (trace-correlated by the active context). */
+  emitLog?: (line: OtelLogLine) => void;
+}
+
+interface ExporterSettings {
+  protocol: 'grpc' | 'http';
+  endpoint: string;
+  headers: Record<string, string>;
+  insecure: boolean;
+}
+
+/** gRPC options shared by the three OTLP/gRPC exporters. */
+async function grpcOptions(settings: ExporterSettings) {
+  const grpc = await import('@grpc/grpc-js');
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(settings.headers)) metadata.set(key, value);
+  const url = new URL(settings.endpoint);
+  return {
+    url: settings.endpoint,
+    metadata,
+    credentials:
+      settings.insecure || url.protocol === 'http:'
+        ? grpc.credentials.createInsecure()
+        : grpc.credentials.createSsl(),
+  };
+}
+
+async function spanExporter(settings: ExporterSettings): Promise<SpanExporter> {
+  if (settings.protocol === 'http') {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    return new OTLPTraceExporter({
+      url: httpSignalUrl(settings.endpoint, 'traces'),
+      headers: settings.headers,
+    });
+  }
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+  return new OTLPTraceExporter(await grpcOptions(settings));
+}
+
+async function metricExporter(settings: ExporterSettings): Promise<PushMetricExporter> {
+  if (settings.protocol === 'http') {
+    const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
+    return new OTLPMetricExporter({
+      url: httpSignalUrl(settings.endpoint, 'metrics'),
+      headers: settings.headers,
+    });
+  }
+  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-grpc');
+  return new OTLPMetricExporter(await grpcOptions(settings));
+}
+
+async function logExporter(settings: ExporterSettings): Promise<LogRecordExporter> {
+  if (settings.protocol === 'http') {
+    const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-http');
+    return new OTLPLogExporter({
+      url: httpSignalUrl(settings.endpoint, 'logs'),
+      headers: settings.headers,
+    });
+  }
+  const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-grpc');
+  return new OTLPLogExporter(await grpcOptions(settings));
+}
+
 /**
- * Loads and starts @opentelemetry/sdk-node with an OTLP span exporter (grpc or http). Imported
- * dynamically, so with ENABLE_OTEL off none of the SDK is ever loaded.
+ * Loads and starts @opentelemetry/sdk-node with an OTLP exporter (grpc or http, as
+ * OTEL_OTLP_SPAN_EXPORTER says) for each signal that is on: traces (ENABLE_OTEL_TRACES),
+ * metrics (ENABLE_OTEL_METRICS, every OTEL_METRICS_EXPORT_INTERVAL_MILLIS) and logs
+ * (ENABLE_OTEL_LOGS). Every component is given explicitly, so the SDK never falls back to its
+ * own OTEL_*_EXPORTER defaults. Imported dynamically: with ENABLE_OTEL off nothing is loaded.
  */
-export async function startOtel(config: OtelConfig): Promise<OtelHandle> {
-  const [{ NodeSDK }, { resourceFromAttributes }, base] = await Promise.all([
+export async function startOtel(config: OtelConfig): Promise<OtelSignals> {
+  const [{ NodeSDK }, { resourceFromAttributes }, base, api] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/api'),
   ]);
   const headers: Record<string, string> = {};
   if (config.basicAuth) {
     const token = Buffer.from(`${config.basicAuth.username}:${config.basicAuth.password}`);
     headers.authorization = `Basic ${token.toString('base64')}`;
   }
-  let exporter: SpanExporter;
-  if (config.spanExporter === 'http') {
-    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
-    exporter = new OTLPTraceExporter({ url: httpTracesUrl(config.endpoint), headers });
-  } else {
-    const [{ OTLPTraceExporter }, grpc] = await Promise.all([
-      import('@opentelemetry/exporter-trace-otlp-grpc'),
-      import('@grpc/grpc-js'),
-    ]);
-    const metadata = new grpc.Metadata();
-    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
-    const url = new URL(config.endpoint);
-    exporter = new OTLPTraceExporter({
-      url: config.endpoint,
-      metadata,
-      credentials:
-        config.insecure || url.protocol === 'http:'
-          ? grpc.credentials.createInsecure()
-          : grpc.credentials.createSsl(),
-    });
+  const settings: ExporterSettings = {
+    protocol: config.spanExporter,
+    endpoint: config.endpoint,
+    headers,
+    insecure: config.insecure,
+  };
+  const flushes: (() => Promise<void>)[] = [];
+
+  const spanProcessors = [];
+  if (config.traces) {
+    const processor = new base.BatchSpanProcessor(await spanExporter(settings));
+    spanProcessors.push(processor);
+    flushes.push(() => processor.forceFlush());
   }
-  const processor = new base.BatchSpanProcessor(exporter);
+  const metricReaders = [];
+  if (config.metrics) {
+    const { PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
+    const reader = new PeriodicExportingMetricReader({
+      exporter: await metricExporter(settings),
+      exportIntervalMillis: config.metricsExportIntervalMillis,
+      exportTimeoutMillis: Math.min(30_000, config.metricsExportIntervalMillis),
+    });
+    metricReaders.push(reader);
+    flushes.push(() => reader.forceFlush());
+  }
+  const logRecordProcessors = [];
+  if (config.logs) {
+    const { BatchLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
+    const processor = new BatchLogRecordProcessor({ exporter: await logExporter(settings) });
+    logRecordProcessors.push(processor);
+    flushes.push(() => processor.forceFlush());
+  }
+
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       ...parseResourceAttributes(config.resourceAttributes),
       'service.name': config.serviceName,
     }),
     sampler: samplerOf(base, config),
-    spanProcessors: [processor],
+    spanProcessors,
+    metricReaders,
+    logRecordProcessors,
     instrumentations: [],
   });
   sdk.start();
-  return {
-    forceFlush: () => processor.forceFlush(),
-    shutdown: () => sdk.shutdown(),
+
+  const signals: OtelSignals = {
+    forceFlush: async () => {
+      await Promise.all(flushes.map((flush) => flush()));
+    },
+    shutdown: async () => {
+      await sdk.shutdown();
+      // Let a later app in the same process (tests) register its own SDK.
+      api.trace.disable();
+      api.metrics.disable();
+      api.propagation.disable();
+      api.context.disable();
+      if (config.logs) (await import('@opentelemetry/api-logs')).logs.disable();
+    },
   };
+  if (config.metrics) signals.meter = api.metrics.getMeter('atrium');
+  if (config.logs) {
+    const { logs } = await import('@opentelemetry/api-logs');
+    const logger = logs.getLogger('atrium');
+    signals.emitLog = (line) => logger.emit(line);
+  }
+  return signals;
 }
 
 type TraceBase = typeof import('@opentelemetry/sdk-trace-base');

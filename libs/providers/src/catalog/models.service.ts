@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { Clock, DomainError, type AuthenticatedUser } from '@atrium/common';
+import { ModelsService as WorkspaceModelsService, overlayWorkspaceModels } from '@atrium/models';
 import { connectionAt } from '../connections/connection-index.js';
 import { isEnabled, type ProviderKind } from '../connections/connection.types.js';
 import { ConnectionsService } from '../connections/connections.service.js';
@@ -23,6 +24,7 @@ export class ModelsService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ollamaAdmin: OllamaModelAdminService,
+    private readonly workspaceModels: WorkspaceModelsService,
   ) {}
 
   /** GET /ollama/api/tags/{idx}, /openai/models/{idx}: one connection's raw upstream list. */
@@ -86,10 +88,19 @@ export class ModelsService {
     return { version: found[0] };
   }
 
-  /** GET /api/models: `{data:[…]}` (§4.3) the caller may use. */
+  /**
+   * GET /api/models: `{data:[…]}` (§4.3) the caller may use: the provider models with the
+   * workspace rows layered over them (§4.2 step 5: renamed or hidden base models, presets as
+   * their own entries), then filtered by access (§7.3).
+   */
   async forUser(user: AuthenticatedUser, refresh = false): Promise<{ data: ModelRecord[] }> {
-    const snapshot = await this.catalog.current(refresh);
-    return { data: await this.visible(user, snapshot.models) };
+    const [snapshot, rows] = await Promise.all([
+      this.catalog.current(refresh),
+      this.workspaceModels.allModels(),
+    ]);
+    const listed =
+      rows.length === 0 ? snapshot.models : overlayWorkspaceModels(snapshot.models, rows);
+    return { data: await this.visible(user, listed) };
   }
 
   /** GET /api/models/base (admin): every provider model, unfiltered. */

@@ -3,6 +3,8 @@ import type { ModelCall } from '@atrium/observability';
 
 /** Bytes of the end of a response kept to read usage from (an Ollama final line can be large). */
 const TAIL_LIMIT = 256 * 1024;
+/** Bytes of the end read first (usage and finish reason are almost always in them). */
+const QUICK_TAIL = 8 * 1024;
 
 export interface ModelCallUsage {
   inputTokens?: number;
@@ -59,8 +61,23 @@ export class ModelCallTap {
     if (!this.upstream.complete && status < 400 && !this.signal.aborted) {
       this.call.fail('dropped');
     }
-    const text = this.tailBytes > 0 ? Buffer.concat(this.tail).toString('utf8') : '';
-    this.settle(readUsage(text, this.truncated, this.upstream.headers['content-type']));
+    this.settle(this.usageFromTail());
+  }
+
+  /**
+   * Usage is in the last line or the last few SSE frames: read the last QUICK_TAIL bytes first,
+   * and the whole kept tail only when they do not hold it (e.g. an Ollama final line with a
+   * large `context`).
+   */
+  private usageFromTail(): ModelCallUsage {
+    if (this.tailBytes === 0) return {};
+    const contentType = this.upstream.headers['content-type'];
+    const whole = Buffer.concat(this.tail);
+    if (whole.length > QUICK_TAIL) {
+      const quick = readUsage(whole.toString('utf8', whole.length - QUICK_TAIL), true, contentType);
+      if (quick.outputTokens !== undefined || quick.finishReason !== undefined) return quick;
+    }
+    return readUsage(whole.toString('utf8'), this.truncated, contentType);
   }
 
   private settle(usage: ModelCallUsage): void {
@@ -109,11 +126,14 @@ export function readUsage(
   return {};
 }
 
+/** Walks the frames from the end (no split of the whole text), stopping once all is found. */
 function fromSse(text: string): ModelCallUsage {
   const found: ModelCallUsage = {};
-  const lines = text.split('\n');
-  for (let index = lines.length - 1; index >= 0; index -= 1) {
-    const line = lines[index];
+  let end = text.length;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end);
+    end = start - 1;
     if (!line.startsWith('data:')) continue;
     const data = line.slice(5).trim();
     if (data === '[DONE]') continue;

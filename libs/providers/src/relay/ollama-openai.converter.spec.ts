@@ -142,3 +142,56 @@ describe('Ollama -> OpenAI conversion', () => {
     });
   });
 });
+
+describe('the plain-token fast path', () => {
+  const ollamaLine = (content: string, model = 'llama3:latest') =>
+    `{"model":${JSON.stringify(model)},"created_at":"2026-01-01T00:00:00.123Z","message":{"role":"assistant","content":${JSON.stringify(content)}},"done":false}`;
+
+  it.each([
+    'plain ',
+    'quote " and backslash \\ and newline \n tab \t',
+    'unicode ✓ 😀 and \u0001 control',
+    '}],"object":"x"',
+  ])('gives the same frame as parsing the line: %j', (content) => {
+    const converter = new OllamaToOpenAIStream('m');
+    const frame = converter.convertChunk(Buffer.from(`${ollamaLine(content)}\n`));
+    const data = JSON.parse(frame.slice('data: '.length)) as Record<string, unknown>;
+    const expected = ollamaLineToChunk(
+      JSON.parse(ollamaLine(content)) as Record<string, unknown>,
+      data.id as string,
+      data.created as number,
+      'm',
+    );
+    expect(frame.endsWith('\n\n')).toBe(true);
+    expect(data).toEqual(expected);
+    expect(frame).toBe(`data: ${JSON.stringify(expected)}\n\n`);
+  });
+
+  it('leaves Go-style escapes valid JSON carrying the same text', () => {
+    const converter = new OllamaToOpenAIStream('m');
+    const line = `{"model":"m","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"a \\u003cb\\u003e \\u0026"},"done":false}\n`;
+    const frame = converter.convertChunk(Buffer.from(line));
+    const data = JSON.parse(frame.slice('data: '.length)) as {
+      choices: { delta: { content: string } }[];
+    };
+    expect(data.choices[0].delta.content).toBe('a <b> &');
+  });
+
+  it('takes the full path for empty content, thinking, and the final line', () => {
+    const converter = new OllamaToOpenAIStream('m');
+    const lines = [
+      ollamaLine(''),
+      '{"model":"m","created_at":"x","message":{"role":"assistant","content":"","thinking":"hm"},"done":false}',
+      '{"model":"m","created_at":"x","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":3}',
+    ];
+    const frames = converter
+      .convertChunk(Buffer.from(`${lines.join('\n')}\n`))
+      .split('\n\n')
+      .filter(Boolean)
+      .map((frame) => JSON.parse(frame.slice('data: '.length)) as Record<string, never>);
+    expect(frames[0].choices[0]).toMatchObject({ finish_reason: 'stop', delta: {} });
+    expect(frames[1].choices[0]).toMatchObject({ delta: { reasoning_content: 'hm' } });
+    expect(frames[2]).toMatchObject({ usage: { completion_tokens: 3 } });
+    expect(converter.finish()).toBe('data: [DONE]\n\n');
+  });
+});

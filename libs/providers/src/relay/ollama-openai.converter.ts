@@ -177,60 +177,108 @@ export function ollamaReplyToCompletion(reply: Json, model: string, created: num
 const NEWLINE = 0x0a;
 
 /**
+ * A stream body the relay can drive synchronously, chunk by chunk, without the stream machinery
+ * (see relayUpstream); it is still a Transform for any other consumer.
+ */
+export interface ChunkConverter {
+  /** The output for one upstream chunk ('' while a line is incomplete). */
+  convertChunk(chunk: Buffer): string;
+  /** The output once the upstream has ended. */
+  finish(): string;
+}
+
+export function isChunkConverter(value: unknown): value is ChunkConverter {
+  return (
+    typeof (value as ChunkConverter | undefined)?.convertChunk === 'function' &&
+    typeof (value as ChunkConverter | undefined)?.finish === 'function'
+  );
+}
+
+/** A JSON string literal, escapes included (no unescaped quote or backslash inside). */
+const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+/**
+ * The line Ollama sends for almost every token, in Ollama's field order. Matched, it is
+ * converted by splicing its (already JSON-escaped) model and content into a template: no parse,
+ * no stringify. Anything else (thinking, tool calls, the final line, errors) takes the full path.
+ */
+const PLAIN_TOKEN_LINE = new RegExp(
+  String.raw`^\{"model":(${JSON_STRING}),"created_at":"[^"\\]*","message":\{"role":"assistant","content":(${JSON_STRING})\},"done":false\}$`,
+);
+
+/**
  * Ollama NDJSON in, OpenAI SSE out: one `data: {chunk}\n\n` frame per line as soon as the line is
  * complete (no line-length limit), then `data: [DONE]\n\n` when the upstream ends.
  */
-export class OllamaToOpenAIStream extends Transform {
+export class OllamaToOpenAIStream extends Transform implements ChunkConverter {
   private pending: Buffer | undefined;
   private readonly id: string;
   private readonly created: number;
+  /** `data: {"id":…,"created":…,"model":` — the part of every plain token frame that never changes. */
+  private readonly framePrefix: string;
 
   constructor(private readonly model: string) {
     super();
     this.id = `${model}-${randomUUID()}`;
     this.created = Math.floor(Date.now() / 1000);
+    this.framePrefix = `data: {"id":${JSON.stringify(this.id)},"created":${this.created},"model":`;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
-    let start = 0;
-    let end = data.indexOf(NEWLINE, start);
-    while (end !== -1) {
-      this.emitLine(data.subarray(start, end));
-      start = end + 1;
-      end = data.indexOf(NEWLINE, start);
-    }
-    if (start < data.length) {
-      data = data.subarray(start);
-      this.pending = Buffer.from(data);
-    }
+    const out = this.convertChunk(chunk);
+    if (out !== '') this.push(out);
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.pending) this.emitLine(this.pending);
-    this.pending = undefined;
-    this.push('data: [DONE]\n\n');
+    this.push(this.finish());
     callback();
   }
 
-  private emitLine(raw: Buffer): void {
-    const text = raw.toString('utf8').trim();
-    if (text === '') return;
+  convertChunk(chunk: Buffer): string {
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    // Split on bytes: a newline byte never occurs inside a multi-byte UTF-8 character.
+    const last = data.lastIndexOf(NEWLINE);
+    if (last === -1) {
+      this.pending = Buffer.from(data);
+      return '';
+    }
+    this.pending = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : undefined;
+    const text = data.toString('utf8', 0, last);
+    let out = '';
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      out += this.convertLine(end === -1 ? text.slice(start) : text.slice(start, end));
+      if (end === -1) return out;
+      start = end + 1;
+    }
+  }
+
+  finish(): string {
+    const rest = this.pending ? this.convertLine(this.pending.toString('utf8')) : '';
+    this.pending = undefined;
+    return `${rest}data: [DONE]\n\n`;
+  }
+
+  private convertLine(raw: string): string {
+    const plain = PLAIN_TOKEN_LINE.exec(raw);
+    if (plain && plain[2].length > 2) {
+      return `${this.framePrefix}${plain[1]},"choices":[{"index":0,"logprobs":null,"finish_reason":null,"delta":{"content":${plain[2]}}}],"object":"chat.completion.chunk"}\n\n`;
+    }
+    const text = raw.trim();
+    if (text === '') return '';
     let line: unknown;
     try {
       line = JSON.parse(text);
     } catch {
-      return;
+      return '';
     }
-    if (!isObject(line)) return;
+    if (!isObject(line)) return '';
     if (typeof line.error === 'string') {
-      this.push(`data: ${JSON.stringify({ error: { message: line.error } })}\n\n`);
-      return;
+      return `data: ${JSON.stringify({ error: { message: line.error } })}\n\n`;
     }
     const chunk = ollamaLineToChunk(line, this.id, this.created, this.model);
-    this.push(`data: ${JSON.stringify(chunk)}\n\n`);
+    return `data: ${JSON.stringify(chunk)}\n\n`;
   }
 }
 

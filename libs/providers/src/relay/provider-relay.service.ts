@@ -9,6 +9,7 @@ import {
   NotFoundError,
   type AuthenticatedUser,
 } from '@atrium/common';
+import { WorkspaceModelResolver } from '@atrium/models';
 import { ModelCallTelemetry } from '@atrium/observability';
 import { MODEL_ACCESS_POLICY, type ModelAccessPolicy } from '../catalog/model-access.policy.js';
 import { ModelCatalogService } from '../catalog/model-catalog.service.js';
@@ -89,6 +90,7 @@ export class ProviderRelayService {
     private readonly clock: Clock,
     @Inject(MODEL_ACCESS_POLICY) private readonly access: ModelAccessPolicy,
     private readonly telemetry: ModelCallTelemetry,
+    private readonly workspaceModels: WorkspaceModelResolver,
   ) {}
 
   /** POST to an Ollama server; errors become `{"detail": "Ollama: ..."}` with the upstream status. */
@@ -138,15 +140,20 @@ export class ProviderRelayService {
   ): Promise<RelayResult> {
     const requested = modelField(body, ['model']);
     const snapshot = await this.catalog.current();
-    const model = snapshot.byId.get(requested);
+    // A workspace model (§4.4): its base model with its params and system prompt, its own access.
+    const workspace = await this.workspaceModels.resolveChat(user, body, (id) =>
+      snapshot.byId.get(id),
+    );
+    const model = workspace?.model ?? snapshot.byId.get(requested);
     if (!model) throw new BadRequestError('Model not found');
-    await this.checkAccess(user, model);
-    const payload: Json = { ...body };
+    if (!workspace) await this.checkAccess(user, model);
+    const payload: Json = { ...(workspace?.body ?? body) };
     for (const field of OPEN_WEBUI_FIELDS) delete payload[field];
-    if (model.owned_by === 'ollama') return this.ollamaChatAsOpenAI(payload, model, user, signal);
+    if (model.owned_by === 'ollama')
+      return this.ollamaChatAsOpenAI(payload, model, user, signal, workspace !== undefined);
     const urlIdx = typeof model.urlIdx === 'number' ? model.urlIdx : 0;
     const connection = this.connection('openai', urlIdx);
-    payload.model = stripPrefix(requested, prefixOf(connection.settings));
+    payload.model = stripPrefix(model.id, prefixOf(connection.settings));
     const upstream = await this.send(
       connection,
       '/chat/completions',
@@ -197,8 +204,9 @@ export class ProviderRelayService {
     model: ModelRecord,
     user: AuthenticatedUser,
     signal: AbortSignal,
+    accessChecked = false,
   ): Promise<RelayResult> {
-    const connection = await this.ollamaTarget(model.id, user);
+    const connection = await this.ollamaTarget(model.id, user, undefined, accessChecked);
     const upstreamModel = stripPrefix(model.id, prefixOf(connection.settings));
     const ollamaBody = openAIToOllamaChat(payload, upstreamModel);
     const upstream = await this.post(connection, '/api/chat', ollamaBody, user, signal);
@@ -226,6 +234,7 @@ export class ProviderRelayService {
     requested: string,
     user: AuthenticatedUser,
     index?: number,
+    accessChecked = false,
   ): Promise<Connection> {
     if (index !== undefined) return this.connection('ollama', index);
     const snapshot = await this.catalog.current();
@@ -235,7 +244,7 @@ export class ProviderRelayService {
       throw new BadRequestError(`Model '${requested}' was not found`);
     }
     const model = snapshot.byId.get(entry.model);
-    if (model) await this.checkAccess(user, model);
+    if (model && !accessChecked) await this.checkAccess(user, model);
     const chosen = entry.urls[Math.floor(Math.random() * entry.urls.length)];
     return this.connection('ollama', chosen);
   }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
-import { tapOf } from './model-call-tap.js';
+import { isChunkConverter, type ChunkConverter } from './ollama-openai.converter.js';
+import { tapOf, type ModelCallTap } from './model-call-tap.js';
 
 const COPIED_HEADERS = ['content-type', 'cache-control', 'x-request-id', 'openai-processing-ms'];
 
@@ -15,9 +16,11 @@ export function clientGone(response: ServerResponse): AbortSignal {
 }
 
 /**
- * Sends an upstream response to the client byte for byte: status, content type, then the body
- * piped with backpressure. If either side fails mid-way the other is torn down (client gone ->
- * upstream socket destroyed; upstream dropped -> client connection ended without a clean end).
+ * Sends an upstream response to the client as it arrives: status, content type, then the body
+ * with backpressure (the upstream is paused while the client's socket is full). If either side
+ * fails mid-way the other is torn down (client gone -> upstream socket destroyed; upstream
+ * dropped -> client connection ended without a clean end, so the client sees an error).
+ * `body` converts on the way (Ollama NDJSON -> OpenAI SSE).
  */
 export async function relayUpstream(
   upstream: IncomingMessage,
@@ -36,14 +39,66 @@ export async function relayUpstream(
     response.setHeader('x-accel-buffering', 'no');
   }
   response.flushHeaders();
-  const relayed = body ? pipeline(upstream, body, response) : pipeline(upstream, response);
   const tap = tapOf(upstream);
-  // Attached in the same tick as the pipe, so both see every chunk; the pipe keeps backpressure.
-  if (tap) upstream.on('data', tap.chunk);
-  try {
-    await relayed;
-  } catch {
-    // Client gone or upstream dropped: pipeline has already destroyed both ends.
-    upstream.destroy();
+  if (body && !isChunkConverter(body)) {
+    // A stream we cannot drive chunk by chunk: the generic (slower) pipe.
+    if (tap) upstream.on('data', tap.chunk);
+    try {
+      await pipeline(upstream, body, response);
+    } catch {
+      upstream.destroy();
+    }
+    return;
   }
+  await pump(upstream, response, tap, body);
+}
+
+/**
+ * The hot path: one listener per side, no intermediate streams. Each upstream chunk is handed
+ * to the telemetry tap, converted if needed, and written straight to the client's socket.
+ */
+function pump(
+  upstream: IncomingMessage,
+  response: ServerResponse,
+  tap: ModelCallTap | undefined,
+  converter: ChunkConverter | undefined,
+): Promise<void> {
+  if (response.destroyed || upstream.destroyed) {
+    // One side is already gone (client left while the upstream answered, or the reverse).
+    upstream.destroy();
+    response.destroy();
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      upstream.off('data', onData);
+      response.off('drain', onDrain);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      tap?.chunk(chunk);
+      const out = converter ? converter.convertChunk(chunk) : chunk;
+      if (out.length > 0 && !response.write(out)) upstream.pause();
+    };
+    const onDrain = () => upstream.resume();
+    upstream.on('data', onData);
+    response.on('drain', onDrain);
+    upstream.once('end', () => {
+      if (converter) response.end(converter.finish());
+      else response.end();
+    });
+    // 'close' without a complete body: the upstream dropped or timed out mid-way.
+    upstream.once('close', () => {
+      if (!upstream.complete && !response.writableEnded) response.destroy();
+    });
+    upstream.on('error', () => undefined);
+    response.once('close', () => {
+      if (!response.writableFinished) upstream.destroy();
+      settle();
+    });
+    response.once('finish', settle);
+  });
 }

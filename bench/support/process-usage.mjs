@@ -1,0 +1,51 @@
+// CPU time and resident memory of another process, from /proc (Linux).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { rssMegabytes } from './server-process.mjs';
+
+let ticksPerSecond;
+function clockTicks() {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat utime + stime). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/**
+ * Samples a process's RSS every `intervalMs` until stop() is called; stop() resolves to the
+ * peak in MB.
+ */
+export function watchRss(pid, intervalMs = 50) {
+  let peak = 0;
+  let sampling = Promise.resolve();
+  const sample = () => {
+    sampling = rssMegabytes(pid).then(
+      (mb) => {
+        peak = Math.max(peak, mb);
+      },
+      () => {},
+    );
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      sample();
+      await sampling;
+      return peak;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthenticatedUser } from '@atrium/common';
+import { UserEventsService } from '@atrium/users';
+import type { RedisConnection } from '@atrium/redis';
+import type { TokenRevocationService } from '../tokens/token-revocation.service.js';
+import { hashToken } from '../tokens/token-revocation.store.js';
+import {
+  SESSION_CACHE_MAX_ENTRIES,
+  SESSION_CACHE_TTL_MS,
+  VerifiedSessionCache,
+} from './verified-session-cache.js';
+
+class FakeRedis {
+  readonly enabled = true;
+  readonly published: string[] = [];
+  handler: ((message: string) => void) | undefined;
+  publish(_channel: string, message: string): Promise<boolean> {
+    this.published.push(message);
+    return Promise.resolve(true);
+  }
+  subscribe(_channel: string, handler: (message: string) => void): Promise<void> {
+    this.handler = handler;
+    return Promise.resolve();
+  }
+}
+
+function setup() {
+  let now = 1_000_000_000_000;
+  const clock = { nowMs: () => now, nowSeconds: () => Math.floor(now / 1000) };
+  const events = new UserEventsService();
+  const revokedListeners: ((token: string) => Promise<void>)[] = [];
+  const revocations = {
+    onRevoked: (listener: (token: string) => Promise<void>) => {
+      revokedListeners.push(listener);
+      return () => undefined;
+    },
+  } as unknown as TokenRevocationService;
+  const redis = new FakeRedis();
+  const cache = new VerifiedSessionCache(
+    clock,
+    events,
+    revocations,
+    redis as unknown as RedisConnection,
+  );
+  return {
+    cache,
+    events,
+    redis,
+    revoke: (token: string) => Promise.all(revokedListeners.map((listener) => listener(token))),
+    advance: (ms: number) => (now += ms),
+    nowSeconds: () => Math.floor(now / 1000),
+  };
+}
+
+const user = (id: string): AuthenticatedUser => ({
+  id,
+  name: id,
+  email: `${id}@example.com`,
+  role: 'user',
+  profileImageUrl: '',
+  authType: 'jwt',
+  credential: `token-${id}`,
+});
+
+describe('VerifiedSessionCache', () => {
+  it('serves a verified token for the TTL, then forgets it', () => {
+    const { cache, advance } = setup();
+    cache.set('t1', user('u1'), null);
+    expect(cache.get('t1')?.id).toBe('u1');
+    advance(SESSION_CACHE_TTL_MS - 1);
+    expect(cache.get('t1')?.id).toBe('u1');
+    advance(1);
+    expect(cache.get('t1')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('never outlives the token its own expiry', () => {
+    const { cache, advance, nowSeconds } = setup();
+    cache.set('t1', user('u1'), nowSeconds() + 1);
+    advance(1_000);
+    expect(cache.get('t1')).toBeUndefined();
+    cache.set('t2', user('u1'), nowSeconds());
+    expect(cache.get('t2')).toBeUndefined();
+  });
+
+  it('hands out a copy, so one request cannot change another request user', () => {
+    const { cache } = setup();
+    cache.set('t1', user('u1'), null);
+    const first = cache.get('t1')!;
+    first.role = 'admin';
+    expect(cache.get('t1')?.role).toBe('user');
+  });
+
+  it('drops a token revoked on this instance at once and tells the others by its hash', async () => {
+    const { cache, revoke, redis } = setup();
+    cache.set('t1', user('u1'), null);
+    await revoke('t1');
+    expect(cache.get('t1')).toBeUndefined();
+    expect(redis.published).toEqual([`t:${hashToken('t1')}`]);
+  });
+
+  it('drops tokens and users evicted by another instance', async () => {
+    const { cache, redis } = setup();
+    await cache.onModuleInit();
+    cache.set('t1', user('u1'), null);
+    cache.set('t2', user('u2'), null);
+    redis.handler?.(`t:${hashToken('t1')}`);
+    redis.handler?.('u:u2');
+    expect(cache.get('t1')).toBeUndefined();
+    expect(cache.get('t2')).toBeUndefined();
+  });
+
+  it.each(['userDeleted', 'userRoleChanged', 'userEmailChanged'] as const)(
+    'drops every token of a user on %s',
+    async (event) => {
+      const { cache, events, redis } = setup();
+      cache.set('t1', user('u1'), null);
+      cache.set('t2', user('u1'), null);
+      cache.set('t3', user('u2'), null);
+      const payloads = {
+        userDeleted: { userId: 'u1' },
+        userRoleChanged: { userId: 'u1', previousRole: 'user', role: 'pending' },
+        userEmailChanged: { userId: 'u1', previousEmail: 'a@x.io', email: 'b@x.io' },
+      } as const;
+      await events.emit(event, payloads[event]);
+      expect(redis.published).toEqual(['u:u1']);
+      expect(cache.get('t1')).toBeUndefined();
+      expect(cache.get('t2')).toBeUndefined();
+      expect(cache.get('t3')?.id).toBe('u2');
+    },
+  );
+
+  it('stays bounded, evicting the oldest entry', () => {
+    const { cache } = setup();
+    for (let index = 0; index <= SESSION_CACHE_MAX_ENTRIES; index += 1) {
+      cache.set(`t${index}`, user(`u${index % 7}`), null);
+    }
+    expect(cache.size).toBe(SESSION_CACHE_MAX_ENTRIES);
+    expect(cache.get('t0')).toBeUndefined();
+    expect(cache.get(`t${SESSION_CACHE_MAX_ENTRIES}`)).toBeDefined();
+  });
+});
+
+describe('VerifiedSessionCache and revocation', () => {
+  it('vouches for revocation only when no Redis is shared (then the TTL bounds other instances)', () => {
+    const { cache } = setup();
+    expect(cache.coversRevocation).toBe(false);
+    const alone = new VerifiedSessionCache(
+      { nowMs: () => 0, nowSeconds: () => 0 },
+      new UserEventsService(),
+      { onRevoked: () => () => undefined } as unknown as TokenRevocationService,
+    );
+    expect(alone.coversRevocation).toBe(true);
+  });
+});

@@ -1,0 +1,144 @@
+import { Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Clock, type AuthenticatedUser } from '@atrium/common';
+import { RedisConnection } from '@atrium/redis';
+import { UserEventsService } from '@atrium/users';
+import { TokenRevocationService } from '../tokens/token-revocation.service.js';
+import { hashToken } from '../tokens/token-revocation.store.js';
+
+/**
+ * How long a verified session token is trusted without re-checking its signature, expiry and
+ * user row (and, without REDIS_URL, its revocation). Changes made on this instance take effect
+ * at once (events evict the entries). Across instances:
+ * - with REDIS_URL, revocation is still checked on every request (one Redis read; the table
+ *   while Redis is unreachable), so a signout anywhere is honoured at once; user deletions and
+ *   role/email changes are broadcast, and this TTL bounds them if a broadcast is lost;
+ * - without REDIS_URL (instances sharing only the database), a signout, user deletion or role
+ *   change made on another instance takes effect here within this bound.
+ */
+export const SESSION_CACHE_TTL_MS = 3_000;
+/** Entries kept at most; the oldest go first (a Map keeps insertion order). */
+export const SESSION_CACHE_MAX_ENTRIES = 10_000;
+
+/** Messages: `t:<sha256 of a token>` or `u:<user id>`. */
+const EVICT_CHANNEL = 'auth:session-evict';
+
+interface Entry {
+  user: AuthenticatedUser;
+  /** SHA-256 of the token: what revocations are broadcast by. */
+  hash: string;
+  /** Epoch ms after which the entry is not used: the TTL, or the token's own expiry if sooner. */
+  validUntil: number;
+}
+
+/**
+ * Session JWT -> calling user, for a few seconds (in memory only; broadcasts name the token by
+ * its SHA-256).
+ * Saves the signature check, the revocation lookup and the user read on every request of a busy
+ * client (a chat UI streams and polls with the same token). Evicted when the token is revoked
+ * or its user is deleted or changes role or email (see SESSION_CACHE_TTL_MS for the bound).
+ */
+@Injectable()
+export class VerifiedSessionCache implements OnModuleInit, OnModuleDestroy {
+  /** By token: a Map lookup per request, no hashing on the hot path. */
+  private readonly entries = new Map<string, Entry>();
+  private readonly tokensByHash = new Map<string, string>();
+  private readonly tokensByUser = new Map<string, Set<string>>();
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    private readonly clock: Clock,
+    events: UserEventsService,
+    revocations: TokenRevocationService,
+    @Optional() private readonly redis?: RedisConnection,
+  ) {
+    const forgetUser = async ({ userId }: { userId: string }) => {
+      this.forgetUser(userId);
+      await this.broadcast(`u:${userId}`);
+    };
+    this.unsubscribe = [
+      events.onUserDeleted(forgetUser),
+      events.onUserRoleChanged(forgetUser),
+      events.onUserEmailChanged(forgetUser),
+      revocations.onRevoked(async (token) => {
+        this.forgetToken(token);
+        await this.broadcast(`t:${hashToken(token)}`);
+      }),
+    ];
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.redis?.subscribe(EVICT_CHANNEL, (message) => {
+      if (message.startsWith('t:')) this.forgetHash(message.slice(2));
+      else if (message.startsWith('u:')) this.forgetUser(message.slice(2));
+    });
+  }
+
+  onModuleDestroy(): void {
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  /** True when a cached entry also vouches for the token not being revoked (no shared Redis). */
+  get coversRevocation(): boolean {
+    return !this.redis?.enabled;
+  }
+
+  get(token: string): AuthenticatedUser | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (this.clock.nowMs() >= entry.validUntil) {
+      this.forgetToken(token);
+      return undefined;
+    }
+    // A copy: request.user is per request.
+    return { ...entry.user };
+  }
+
+  /** `expiresAt`: the token's `exp` (epoch seconds), null when it never expires. */
+  set(token: string, user: AuthenticatedUser, expiresAt: number | null): void {
+    const now = this.clock.nowMs();
+    const validUntil = Math.min(
+      now + SESSION_CACHE_TTL_MS,
+      expiresAt === null ? Infinity : expiresAt * 1000,
+    );
+    if (validUntil <= now) return;
+    this.forgetToken(token);
+    if (this.entries.size >= SESSION_CACHE_MAX_ENTRIES) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.forgetToken(oldest);
+    }
+    const hash = hashToken(token);
+    this.entries.set(token, { user, hash, validUntil });
+    this.tokensByHash.set(hash, token);
+    let tokens = this.tokensByUser.get(user.id);
+    if (!tokens) this.tokensByUser.set(user.id, (tokens = new Set()));
+    tokens.add(token);
+  }
+
+  forgetToken(token: string): void {
+    const entry = this.entries.get(token);
+    if (!entry) return;
+    this.entries.delete(token);
+    this.tokensByHash.delete(entry.hash);
+    const tokens = this.tokensByUser.get(entry.user.id);
+    tokens?.delete(token);
+    if (tokens?.size === 0) this.tokensByUser.delete(entry.user.id);
+  }
+
+  private forgetHash(hash: string): void {
+    const token = this.tokensByHash.get(hash);
+    if (token !== undefined) this.forgetToken(token);
+  }
+
+  private forgetUser(userId: string): void {
+    for (const token of [...(this.tokensByUser.get(userId) ?? [])]) this.forgetToken(token);
+  }
+
+  /** Tells the other instances (awaited, so they have it before the change is answered). */
+  private async broadcast(message: string): Promise<void> {
+    if (this.redis?.enabled) await this.redis.publish(EVICT_CHANNEL, message);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,103 @@
+import { SpanKind, trace } from '@opentelemetry/api';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { endWhenSettled, failSpan } from './span-helpers.js';
+
+const PATCHED = Symbol.for('atrium.tracing.query');
+const MAX_QUERY_TEXT = 1024;
+const MAX_CACHED_QUERIES = 1000;
+
+/** db.system.name of a TypeORM driver type. */
+export function dbSystemOf(type: string): string {
+  if (type === 'postgres') return 'postgresql';
+  if (type === 'mysql' || type === 'mariadb') return type;
+  if (type.includes('sqlite')) return 'sqlite';
+  return type;
+}
+
+export interface QuerySummary {
+  operation: string;
+  table?: string;
+  /** db.query.text: the SQL with a long SELECT column list shown as "…", at most 1 KB. */
+  text: string;
+}
+
+/**
+ * "SELECT user" from "SELECT ... FROM `user` ...": the operation, its first table and the text
+ * to record. TypeORM's column lists make most of a SELECT's length and say little, while
+ * exporting them made up most of the tracing cost on the relay path; the FROM, JOIN, WHERE and
+ * ORDER BY parts are kept.
+ */
+export function querySummary(sql: string): QuerySummary {
+  const operation = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
+  const table = /\b(?:FROM|INTO|UPDATE|TABLE)\s+[`"[]?(\w+)/i.exec(sql)?.[1];
+  let text = sql;
+  if (operation === 'SELECT') {
+    const from = /\sFROM\s/i.exec(text);
+    if (from && from.index > 80) text = `SELECT … ${text.slice(from.index + 1)}`;
+  }
+  if (text.length > MAX_QUERY_TEXT) text = text.slice(0, MAX_QUERY_TEXT);
+  return { operation, table, text };
+}
+
+/** Statements repeat: their summaries are kept (up to MAX_CACHED_QUERIES distinct ones). */
+const summaries = new Map<string, QuerySummary>();
+
+function summaryOf(sql: string): QuerySummary {
+  let summary = summaries.get(sql);
+  if (!summary) {
+    summary = querySummary(sql);
+    if (summaries.size >= MAX_CACHED_QUERIES) summaries.clear();
+    summaries.set(sql, summary);
+  }
+  return summary;
+}
+
+/**
+ * A CLIENT span per SQL statement, whatever the engine (better-sqlite3 has no OpenTelemetry
+ * instrumentation, and pg/mysql2 are loaded by TypeORM through `require` before an SDK started
+ * at module init could hook them). Wraps the query method of the DataSource's query-runner
+ * class once per process; only statements run inside a traced request get a span, and the
+ * text is the parameterised SQL, never the values. Called only when tracing is on.
+ */
+export function traceDatabaseQueries(dataSource: DataSource): void {
+  const runner = dataSource.createQueryRunner();
+  const prototype = Object.getPrototypeOf(runner) as {
+    query: (this: QueryRunner, ...args: unknown[]) => Promise<unknown>;
+    [PATCHED]?: boolean;
+  };
+  void runner.release();
+  if (prototype[PATCHED]) return;
+  prototype[PATCHED] = true;
+  const original = prototype.query;
+  prototype.query = function tracedQuery(this: QueryRunner, ...args: unknown[]) {
+    const run = () => original.apply(this, args);
+    const parent = trace.getActiveSpan();
+    if (!parent) return run();
+    const sql = typeof args[0] === 'string' ? args[0] : '';
+    const { operation, table, text } = summaryOf(sql);
+    const options = this.connection.options as { type: string; database?: unknown };
+    const span = trace
+      .getTracer('atrium-database')
+      .startSpan(table ? `${operation} ${table}` : operation, {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'db.system.name': dbSystemOf(options.type),
+          'db.operation.name': operation,
+          'db.query.text': text,
+          ...(table ? { 'db.collection.name': table } : {}),
+          ...(typeof options.database === 'string' && !options.type.includes('sqlite')
+            ? { 'db.namespace': options.database }
+            : {}),
+        },
+      });
+    try {
+      // Not made the active span: a statement starts no further spans, and this saves a
+      // context per statement on the hot path.
+      return endWhenSettled(span, run());
+    } catch (error) {
+      failSpan(span, error);
+      span.end();
+      throw error;
+    }
+  };
+}
