@@ -9,6 +9,8 @@ import {
   STRONG_PASSWORD,
   type AuthApp,
 } from './auth-fixtures.js';
+import { DataSource } from 'typeorm';
+import { UserEntity, UsersService } from '@atrium/users';
 
 const signupBody = (index: number) => ({
   name: `racer ${index}`,
@@ -45,6 +47,25 @@ for (const { target, enabled } of authTargets('auth first user')) {
         .get('/api/v1/auths/admin/config')
         .set(...bearer(created[0].body.token));
       expect(config.body.ENABLE_SIGNUP).toBe(false);
+    });
+
+    it('keeps the first user as primary admin when a same-second user is made admin', async () => {
+      const app = await start();
+      const first = await agentOf(app).post('/api/v1/auths/signup').send(signupBody(0)).expect(200);
+      const users = app.booted.app.get(UsersService);
+      const primary = await users.findById(first.body.id as string);
+      // Same created_at second and an id that sorts first: "earliest user" alone would pick it.
+      const twin = await users.create({
+        id: '00000000-0000-4000-8000-000000000000',
+        name: 'Twin',
+        email: 'twin@example.com',
+        role: 'admin',
+      });
+      await app.booted.app
+        .get(DataSource)
+        .getRepository(UserEntity)
+        .update({ id: twin.id }, { createdAt: primary!.createdAt });
+      expect((await users.findPrimaryAdmin())?.id).toBe(first.body.id);
     });
 
     it('creates WEBUI_ADMIN_EMAIL at start on an empty database, and only then', async () => {

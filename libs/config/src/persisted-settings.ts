@@ -39,6 +39,11 @@ export interface PersistedSettings
   'ui.pending_user_overlay_content': string;
   'ui.response_watermark': string;
   'user.permissions': PermissionTree;
+  /**
+   * Set when the first account is created (never from the environment): the primary admin, who
+   * can never be demoted or deleted. Empty on databases Open WebUI created: the earliest user.
+   */
+  'auth.primary_admin_id': string;
 }
 
 export type PersistedSettingKey = keyof PersistedSettings;
@@ -82,6 +87,7 @@ export function readPersistedSeeds(reader: EnvReader, webuiAuth: boolean): Persi
     'ui.pending_user_overlay_content': reader.string('PENDING_USER_OVERLAY_CONTENT', ''),
     'ui.response_watermark': reader.string('RESPONSE_WATERMARK', ''),
     'user.permissions': readUserPermissions(reader),
+    'auth.primary_admin_id': '',
     ...readLdapSeeds(reader),
     ...readOAuthSeeds(reader),
     ...readTasksSeeds(reader),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock, newId, NotFoundError, ErrorMessages } from '@atrium/common';
 import type { EntityManager } from 'typeorm';
+import { SettingsService } from '@atrium/settings';
 import { UserEventsService } from './user-events.service.js';
 import {
   DEFAULT_PROFILE_IMAGE_URL,
@@ -27,6 +28,10 @@ export class UsersService {
   @Optional()
   @Inject(UserEventsService)
   private readonly events?: UserEventsService;
+
+  @Optional()
+  @Inject(SettingsService)
+  private readonly settings?: SettingsService;
 
   constructor(
     private readonly users: UsersRepository,
@@ -79,9 +84,15 @@ export class UsersService {
     return this.users.count();
   }
 
-  /** The first user ever created, who can never be demoted or deleted. */
-  findPrimaryAdmin(): Promise<UserRecord | null> {
-    return this.users.findFirst();
+  /**
+   * The first user ever created, who can never be demoted or deleted. Recorded by id when it is
+   * created: created_at has one-second resolution, so "earliest" alone is ambiguous when a user
+   * created in the same second is made admin later.
+   */
+  async findPrimaryAdmin(): Promise<UserRecord | null> {
+    const recordedId = this.settings?.get('auth.primary_admin_id');
+    const recorded = recordedId ? await this.users.findById(recordedId) : null;
+    return recorded ?? this.users.findFirst();
   }
 
   list(query: UserListQuery): Promise<{ users: UserRecord[]; total: number }> {

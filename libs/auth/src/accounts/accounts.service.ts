@@ -132,7 +132,10 @@ export class AccountsService {
         this.logger.log(
           `first user ${created.email} created as ${created.role}; signup is now disabled`,
         );
-        await this.settings.update({ 'ui.enable_signup': false });
+        await this.settings.update({
+          'ui.enable_signup': false,
+          'auth.primary_admin_id': created.id,
+        });
       }
       return created;
     });
