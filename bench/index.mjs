@@ -4,7 +4,15 @@
 import coldStart from './cold-start.mjs';
 import chatList from './chat-list.mjs';
 import relayOverhead from './relay-overhead.mjs';
+import relayFloor from './relay-floor.mjs';
 import relayObservability from './relay-observability.mjs';
 import socketFanout from './socket-fanout.mjs';
 
-export const benchmarks = [coldStart, chatList, relayOverhead, relayObservability, socketFanout];
+export const benchmarks = [
+  coldStart,
+  chatList,
+  relayOverhead,
+  relayObservability,
+  socketFanout,
+  relayFloor,
+];

@@ -8,6 +8,8 @@ export const SOCKET_PATH = '/ws/socket.io';
 export interface ConnectOptions {
   token?: string;
   transports?: ('websocket' | 'polling')[];
+  /** Handshake headers (Node clients send them on the websocket upgrade too). */
+  headers?: Record<string, string>;
 }
 
 /** Connects and resolves on "connect" (rejects on connect_error); reconnection off. */
@@ -18,6 +20,7 @@ export function connectSocket(url: string, options: ConnectOptions = {}): Promis
     auth: options.token === undefined ? {} : { token: options.token },
     reconnection: false,
     forceNew: true,
+    extraHeaders: options.headers,
     timeout: 10_000,
   });
   return new Promise((resolve, reject) => {

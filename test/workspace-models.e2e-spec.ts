@@ -197,6 +197,56 @@ for (const { engine, enabled, variable } of engineMatrix()) {
       expect(sent).not.toHaveProperty('system');
     });
 
+    it('applies a preset on the OpenAI and Ollama proxy chat routes too', async () => {
+      await post('/openai/chat/completions', admin, {
+        model: 'coder',
+        messages: [{ role: 'user', content: 'hi' }],
+      }).expect(200);
+      expect(lastBody(openai, '/chat/completions')).toMatchObject({
+        model: 'gpt-4o',
+        temperature: 0.2,
+        seed: 7,
+        messages: [
+          { role: 'system', content: 'Code only.' },
+          { role: 'user', content: 'hi' },
+        ],
+      });
+
+      const hi = [{ role: 'user', content: 'hi' }];
+      await post('/ollama/api/chat', user, { model: 'helper', messages: hi, stream: false }).expect(
+        200,
+      );
+      expect(lastBody(ollama, '/api/chat')).toMatchObject({
+        model: 'llama3:latest',
+        keep_alive: '5m',
+        options: { temperature: 0.3, num_predict: 50, num_ctx: 2048 },
+        messages: [{ role: 'system', content: "You are user's helper." }, ...hi],
+      });
+
+      await post('/ollama/v1/chat/completions', user, { model: 'helper', messages: hi }).expect(
+        200,
+      );
+      const sent = lastBody(ollama, '/v1/chat/completions');
+      expect(sent).toMatchObject({
+        model: 'llama3:latest',
+        temperature: 0.3,
+        max_tokens: 50,
+        messages: [{ role: 'system', content: "You are user's helper." }, ...hi],
+      });
+      expect(sent).not.toHaveProperty('options');
+
+      // The preset's own access rules apply on these routes as well.
+      expect(
+        (
+          await post('/ollama/api/chat', stranger, {
+            model: 'helper',
+            messages: hi,
+            stream: false,
+          }).expect(403)
+        ).body,
+      ).toEqual({ detail: 'Model not found' });
+    });
+
     it('refuses presets the caller may not use, inactive ones and hidden base models', async () => {
       // Model-list refreshes may happen meanwhile; only chat calls count.
       const chats = () =>

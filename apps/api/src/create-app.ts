@@ -27,6 +27,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   if (options.logger === undefined) app.useLogger(app.get(AtriumLogger));
   const resolved = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
+  // FastAPI sends no ETag on JSON, but Express would hash every reply body for one. An etag
+  // function that returns nothing skips that, while 'etag' stays enabled for sendFile (static
+  // files keep their stat-based ETag and 304s; `false` would turn those off too).
+  app.set('etag', () => undefined);
   app.set('trust proxy', true);
   app.useBodyParser('json', { limit: resolved.server.requestBodyLimit });
   app.useBodyParser('urlencoded', { limit: resolved.server.requestBodyLimit, extended: true });

@@ -4,6 +4,7 @@ export * from './revoked-token.entity.js';
 export * from './auth.module.js';
 export { AuthMessages } from './auth.errors.js';
 export { CallerAuthenticator } from './guard/caller-authenticator.js';
+export { trustedHeaderAllows } from './guard/trusted-header.js';
 export {
   extractCredential,
   SESSION_COOKIE,

@@ -33,6 +33,20 @@ export interface TasksPersistedSettings {
   'task.tags.prompt_template': string;
   'task.follow_up.enable': boolean;
   'task.follow_up.prompt_template': string;
+  // Stored and answered by /api/v1/tasks/config for the admin UI; Atrium does not run these
+  // tasks yet, so they take Open WebUI's defaults and are not seeded from the environment.
+  'task.image.prompt_template': string;
+  'task.autocomplete.enable': boolean;
+  'task.autocomplete.input_max_length': number;
+  'task.autocomplete.prompt_template': string;
+  'task.document_suggestions.enable': boolean;
+  'task.document_suggestions.prompt_template': string;
+  'task.query.search.enable': boolean;
+  'task.query.retrieval.enable': boolean;
+  'task.query.prompt_template': string;
+  'task.tools.prompt_template': string;
+  'task.voice.prompt.enable': boolean;
+  'task.voice.prompt_template': string;
 }
 
 export function readTasksSeeds(reader: EnvReader): TasksPersistedSettings {
@@ -45,5 +59,17 @@ export function readTasksSeeds(reader: EnvReader): TasksPersistedSettings {
     'task.tags.prompt_template': reader.string('TAGS_GENERATION_PROMPT_TEMPLATE', ''),
     'task.follow_up.enable': reader.bool('ENABLE_FOLLOW_UP_GENERATION', true),
     'task.follow_up.prompt_template': reader.string('FOLLOW_UP_GENERATION_PROMPT_TEMPLATE', ''),
+    'task.image.prompt_template': '',
+    'task.autocomplete.enable': false,
+    'task.autocomplete.input_max_length': -1,
+    'task.autocomplete.prompt_template': '',
+    'task.document_suggestions.enable': false,
+    'task.document_suggestions.prompt_template': '',
+    'task.query.search.enable': true,
+    'task.query.retrieval.enable': true,
+    'task.query.prompt_template': '',
+    'task.tools.prompt_template': '',
+    'task.voice.prompt.enable': true,
+    'task.voice.prompt_template': '',
   };
 }

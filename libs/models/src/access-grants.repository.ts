@@ -8,6 +8,8 @@ import type {
   PrincipalType,
   StoredAccessGrant,
 } from './access-grant.model.js';
+import { ModelTablesCache } from './model-tables.cache.js';
+import { MODEL_RESOURCE } from './model.model.js';
 
 function toStored(entity: AccessGrantEntity): StoredAccessGrant {
   return {
@@ -21,26 +23,55 @@ function toStored(entity: AccessGrantEntity): StoredAccessGrant {
   };
 }
 
-/** The only code that touches the access_grant table. */
+/**
+ * The only code that touches the access_grant table. The model grants (read on every chat and
+ * /api/models) come from an in-memory copy dropped on every write (ModelTablesCache).
+ */
 @Injectable()
 export class AccessGrantsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: ModelTablesCache,
+  ) {}
 
   async findByResources(
     resourceType: string,
     resourceIds: readonly string[],
   ): Promise<StoredAccessGrant[]> {
     if (resourceIds.length === 0) return [];
+    if (resourceType === MODEL_RESOURCE) {
+      const byResource = await this.modelGrants();
+      return [...new Set(resourceIds)].flatMap((id) => byResource.get(id) ?? []);
+    }
     const rows: AccessGrantEntity[] = [];
     for (let start = 0; start < resourceIds.length; start += 500) {
-      rows.push(
-        ...(await this.dataSource.getRepository(AccessGrantEntity).find({
-          where: { resourceType, resourceId: In(resourceIds.slice(start, start + 500)) },
-          order: { permission: 'ASC', principalType: 'ASC', principalId: 'ASC' },
-        })),
-      );
+      rows.push(...(await this.query(resourceType, resourceIds.slice(start, start + 500))));
     }
     return rows.map(toStored);
+  }
+
+  private query(resourceType: string, resourceIds?: readonly string[]) {
+    return this.dataSource.getRepository(AccessGrantEntity).find({
+      where:
+        resourceIds === undefined
+          ? { resourceType }
+          : { resourceType, resourceId: In(resourceIds) },
+      order: { permission: 'ASC', principalType: 'ASC', principalId: 'ASC' },
+    });
+  }
+
+  /** Every model grant by model id (the order of the query above within each model). */
+  private modelGrants(): Promise<Map<string, StoredAccessGrant[]>> {
+    return this.cache.get('model-grants', async () => {
+      const byResource = new Map<string, StoredAccessGrant[]>();
+      for (const entity of await this.query(MODEL_RESOURCE)) {
+        const grant = toStored(entity);
+        const list = byResource.get(grant.resourceId);
+        if (list) list.push(grant);
+        else byResource.set(grant.resourceId, [grant]);
+      }
+      return byResource;
+    });
   }
 
   /** Replaces every grant of one resource with `grants` in one transaction. */
@@ -67,13 +98,18 @@ export class AccessGrantsRepository {
         })),
       );
     };
-    if (manager) await run(manager);
-    else await this.dataSource.transaction(run);
+    try {
+      if (manager) await run(manager);
+      else await this.dataSource.transaction(run);
+    } finally {
+      if (resourceType === MODEL_RESOURCE) this.cache.changed();
+    }
   }
 
   /** Removes every grant naming this principal (a deleted user or group). */
   async deleteByPrincipal(principalType: PrincipalType, principalId: string): Promise<void> {
     await this.dataSource.manager.delete(AccessGrantEntity, { principalType, principalId });
+    this.cache.changed();
   }
 
   /** Removes the grants of many resources of one type. */
@@ -84,6 +120,7 @@ export class AccessGrantsRepository {
         resourceId: In(resourceIds.slice(start, start + 500)),
       });
     }
+    if (resourceType === MODEL_RESOURCE) this.cache.changed();
   }
 
   async deleteByResource(
@@ -95,5 +132,6 @@ export class AccessGrantsRepository {
       AccessGrantEntity,
       resourceId === undefined ? { resourceType } : { resourceType, resourceId },
     );
+    if (resourceType === MODEL_RESOURCE) this.cache.changed();
   }
 }

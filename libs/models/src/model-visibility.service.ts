@@ -22,11 +22,16 @@ export class ModelVisibilityService {
     return (await this.visibleIds(user, [modelId])).has(modelId);
   }
 
-  /** The subset of `modelIds` the caller may see, with one grant query. */
+  /** True when every model is visible to the caller (BYPASS_* settings), rows notwithstanding. */
+  seesEverything(user: AuthenticatedUser): boolean {
+    if (user.role !== 'admin' && user.role !== 'user') return false;
+    return this.config.providers.bypassModelAccessControl || this.access.adminBypasses(user);
+  }
+
+  /** The subset of `modelIds` the caller may see (rows and grants come from memory). */
   async visibleIds(user: AuthenticatedUser, modelIds: readonly string[]): Promise<Set<string>> {
     if (user.role !== 'admin' && user.role !== 'user') return new Set();
-    if (this.config.providers.bypassModelAccessControl || this.access.adminBypasses(user))
-      return new Set(modelIds);
+    if (this.seesEverything(user)) return new Set(modelIds);
     const rows = await this.models.findByIds(modelIds);
     const grants = await this.access.grantsOf(
       MODEL_RESOURCE,

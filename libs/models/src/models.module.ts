@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { UsersModule } from '@atrium/users';
 import { AccessControlService } from './access-control.service.js';
 import { AccessGrantsRepository } from './access-grants.repository.js';
+import { ModelTablesCache } from './model-tables.cache.js';
 import { ModelVisibilityService } from './model-visibility.service.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
@@ -19,6 +20,7 @@ import { WorkspaceModelResolver } from './workspace-model-resolver.service.js';
     AccessGrantsRepository,
     AccessControlService,
     ModelsRepository,
+    ModelTablesCache,
     ModelsService,
     ModelVisibilityService,
     WorkspaceModelResolver,

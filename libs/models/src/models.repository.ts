@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DataSource,
-  In,
-  IsNull,
-  Not,
-  type EntityManager,
-  type QueryDeepPartialEntity,
-} from 'typeorm';
+import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { ModelTablesCache } from './model-tables.cache.js';
 import { ModelEntity } from './model.entity.js';
 import type { WorkspaceModelRecord } from './model.model.js';
 
@@ -26,50 +20,68 @@ function toRecord(entity: ModelEntity): WorkspaceModelRecord {
 
 export type ModelKind = 'preset' | 'base' | 'all';
 
-/** The only code that touches the model table. */
+interface ModelTable {
+  rows: WorkspaceModelRecord[];
+  byId: Map<string, WorkspaceModelRecord>;
+}
+
+/**
+ * The only code that touches the model table. Reads come from an in-memory copy of the whole
+ * table (ModelTablesCache: dropped on every write here, on other instances via Redis); the
+ * table holds admin-made rows only, so it stays small.
+ */
 @Injectable()
 export class ModelsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: ModelTablesCache,
+  ) {}
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  /** Runs `work` in a transaction; cached copies are dropped once it has committed or failed. */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } finally {
+      this.cache.changed();
+    }
   }
 
   async findById(id: string): Promise<WorkspaceModelRecord | undefined> {
-    const entity = await this.dataSource.getRepository(ModelEntity).findOneBy({ id });
-    return entity ? toRecord(entity) : undefined;
+    return (await this.table()).byId.get(id);
   }
 
   /** The rows with these ids (missing ids are skipped). */
   async findByIds(ids: readonly string[]): Promise<WorkspaceModelRecord[]> {
-    const rows: ModelEntity[] = [];
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += 500) {
-      rows.push(
-        ...(await this.dataSource
-          .getRepository(ModelEntity)
-          .findBy({ id: In(unique.slice(start, start + 500)) })),
-      );
+    const { byId } = await this.table();
+    const rows: WorkspaceModelRecord[] = [];
+    for (const id of new Set(ids)) {
+      const row = byId.get(id);
+      if (row) rows.push(row);
     }
-    return rows.map(toRecord);
+    return rows;
   }
 
   /** Every row of a kind: presets have a base model, base rows (overlays) do not. */
   async findAll(kind: ModelKind): Promise<WorkspaceModelRecord[]> {
-    const where =
-      kind === 'preset'
-        ? { baseModelId: Not(IsNull()) }
-        : kind === 'base'
-          ? { baseModelId: IsNull() }
-          : {};
-    const rows = await this.dataSource
-      .getRepository(ModelEntity)
-      .find({ where, order: { updatedAt: 'DESC', id: 'ASC' } });
-    return rows.map(toRecord);
+    const { rows } = await this.table();
+    if (kind === 'all') return [...rows];
+    return rows.filter((row) => (kind === 'preset') === (row.baseModelId !== null));
+  }
+
+  /** The whole table, newest first (updated_at DESC, id ASC), from the cache. */
+  private table(): Promise<ModelTable> {
+    return this.cache.get('model-table', async () => {
+      const entities = await this.dataSource
+        .getRepository(ModelEntity)
+        .find({ order: { updatedAt: 'DESC', id: 'ASC' } });
+      const rows = entities.map(toRecord);
+      return { rows, byId: new Map(rows.map((row) => [row.id, row])) };
+    });
   }
 
   async insert(record: WorkspaceModelRecord, manager: EntityManager): Promise<void> {
     await manager.insert(ModelEntity, record as QueryDeepPartialEntity<ModelEntity>);
+    this.cache.changed();
   }
 
   async update(
@@ -82,13 +94,16 @@ export class ModelsRepository {
       { id },
       changes as QueryDeepPartialEntity<ModelEntity>,
     );
+    this.cache.changed();
   }
 
   async delete(id: string, manager: EntityManager): Promise<void> {
     await manager.delete(ModelEntity, { id });
+    this.cache.changed();
   }
 
   async deleteAll(manager: EntityManager): Promise<void> {
     await manager.createQueryBuilder().delete().from(ModelEntity).execute();
+    this.cache.changed();
   }
 }

@@ -10,6 +10,7 @@ import {
   ModelIdTooLongError,
   ModelNotFoundError,
 } from './models.errors.js';
+import { ModelTablesCache } from './model-tables.cache.js';
 import { ModelsRepository, type ModelKind } from './models.repository.js';
 import {
   MODEL_RESOURCE,
@@ -37,6 +38,7 @@ export class ModelsService {
     private readonly models: ModelsRepository,
     private readonly access: AccessControlService,
     private readonly clock: Clock,
+    private readonly cache: ModelTablesCache,
   ) {}
 
   /** GET /list: presets the caller owns or may read, filtered, sorted and paged. */
@@ -309,10 +311,13 @@ export class ModelsService {
 
   /**
    * Every row with its grants, for the providers' aggregation (§4.2 step 5): overlays
-   * (no base model) rename or hide provider models, active presets are appended.
+   * (no base model) rename or hide provider models, active presets are appended. The same
+   * (cached, not to be mutated) array until the next write, so callers can key on it.
    */
-  async allModels(): Promise<WorkspaceModel[]> {
-    return this.withGrants(await this.models.findAll('all'));
+  allModels(): Promise<WorkspaceModel[]> {
+    return this.cache.get('models-with-grants', async () =>
+      this.withGrants(await this.models.findAll('all')),
+    );
   }
 
   /** One row with its grants, or undefined. */

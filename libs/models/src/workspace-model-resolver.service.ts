@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, Clock, ForbiddenError, type AuthenticatedUser } from '@atrium/common';
 import { ModelVisibilityService } from './model-visibility.service.js';
-import { applyModelParams, applySystemPrompt } from './model-params.js';
+import { applyModelParams, applySystemPrompt, type ParamsTarget } from './model-params.js';
 import { ModelsRepository } from './models.repository.js';
 
 type Json = Record<string, unknown>;
@@ -36,12 +36,14 @@ export class WorkspaceModelResolver {
   /**
    * Undefined when no workspace row names the requested model (the caller routes it as a plain
    * provider model). An inactive row or a missing base model is 400 `Model not found`, a row the
-   * caller may not use 403 `Model not found`, as Open WebUI answers.
+   * caller may not use 403 `Model not found`, as Open WebUI answers. `target` is the wire
+   * format of `body` (default: the base model's provider), e.g. OpenAI's for /ollama/v1/*.
    */
   async resolveChat<T extends ReachableModel>(
     user: AuthenticatedUser,
     body: Json,
     findModel: (id: string) => T | undefined,
+    target?: ParamsTarget,
   ): Promise<ResolvedChatRequest<T> | undefined> {
     const requested = typeof body.model === 'string' ? body.model : '';
     if (requested === '') return undefined;
@@ -57,8 +59,8 @@ export class WorkspaceModelResolver {
     const model =
       row.baseModelId === null ? findModel(requested) : findBase(row.baseModelId, findModel);
     if (!model) throw new BadRequestError('Model not found');
-    const target = model.owned_by === 'ollama' ? 'ollama' : 'openai';
-    const withParams = applyModelParams({ ...body, model: model.id }, row.params, target);
+    const format = target ?? (model.owned_by === 'ollama' ? 'ollama' : 'openai');
+    const withParams = applyModelParams({ ...body, model: model.id }, row.params, format);
     const variables = variablesOf(body);
     return {
       model,

@@ -20,11 +20,17 @@ export class ModelsController {
   /** Only the exact /api/v1/models path: /api/v1/models/* is the workspace router. */
   @Get(['models', 'v1/models'])
   @Auth()
-  list(
+  async list(
     @CurrentUser() user: AuthenticatedUser,
+    @Res() res: Response,
     @Query('refresh') refresh?: string,
-  ): Promise<{ data: ModelRecord[] }> {
-    return this.models.forUser(user, refresh === 'true');
+  ): Promise<void> {
+    // Pre-serialized (often shared) bytes: no per-request JSON.stringify of the whole list.
+    const body = await this.models.forUserJson(user, refresh === 'true');
+    res.status(200);
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('content-length', body.length);
+    res.end(body);
   }
 
   @Get('models/base')

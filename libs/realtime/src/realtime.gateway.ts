@@ -2,7 +2,7 @@ import { Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } fro
 import { WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Socket } from 'socket.io';
-import { CallerAuthenticator } from '@atrium/auth';
+import { CallerAuthenticator, trustedHeaderAllows } from '@atrium/auth';
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { AtriumMetrics, TracingService } from '@atrium/observability';
 import { UserEventsService, UsersService } from '@atrium/users';
@@ -121,7 +121,10 @@ export class RealtimeGateway implements OnGatewayInit, OnApplicationBootstrap, O
     });
   }
 
-  /** Verifies the token like an HTTP request would; pending users are not let in. */
+  /**
+   * Verifies the token like an HTTP request would (trusted-header rule included); pending users
+   * are not let in.
+   */
   private async authenticate(
     socket: AtriumSocket,
     token: unknown,
@@ -130,6 +133,11 @@ export class RealtimeGateway implements OnGatewayInit, OnApplicationBootstrap, O
     try {
       const caller = await this.authenticator.authenticate(token, SOCKET_IO_PATH);
       if (caller.role === 'pending') return undefined;
+      // Behind a trusted proxy, a token of another user than the proxy's is refused, as on HTTP.
+      if (!trustedHeaderAllows(socket.handshake.headers, this.config.trustedHeaders, caller)) {
+        this.verbose(`socket ${socket.id} refused: token user is not the trusted-header user`);
+        return undefined;
+      }
       return { id: caller.id, name: caller.name, role: caller.role };
     } catch (error) {
       this.verbose(`socket ${socket.id} refused: ${(error as Error).message}`);

@@ -1,10 +1,25 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { RealtimeRedis } from './realtime-redis.js';
 
-/** A Redis entry not refreshed for this long belongs to a crashed instance and no longer counts. */
-export const SESSION_TTL_MS = 120_000;
-/** Each instance re-stamps its live sessions this often, so entries expire only when it dies. */
-const REFRESH_INTERVAL_MS = 30_000;
+/**
+ * How a Redis session entry ages. Production uses the defaults; the provider token lets a test
+ * (or an embedding app) inject shorter ones without an environment variable.
+ */
+export interface SessionPoolTiming {
+  /** An entry not refreshed for this long belongs to a crashed instance and no longer counts. */
+  ttlMs: number;
+  /** Each instance re-stamps its live sessions this often, so entries expire only when it dies. */
+  refreshMs: number;
+}
+
+export const SESSION_POOL_TIMING = Symbol('SESSION_POOL_TIMING');
+export const DEFAULT_SESSION_POOL_TIMING: SessionPoolTiming = { ttlMs: 120_000, refreshMs: 30_000 };
 
 /**
  * Which user each authenticated socket (sid) belongs to, for presence (GET /api/v1/users/active,
@@ -17,11 +32,18 @@ export class SessionPool implements OnModuleInit, OnModuleDestroy {
   private readonly local = new Map<string, string>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly redis: RealtimeRedis) {}
+  private readonly timing: SessionPoolTiming;
+
+  constructor(
+    private readonly redis: RealtimeRedis,
+    @Optional() @Inject(SESSION_POOL_TIMING) timing?: SessionPoolTiming,
+  ) {
+    this.timing = timing ?? DEFAULT_SESSION_POOL_TIMING;
+  }
 
   onModuleInit(): void {
     if (!this.redis.enabled) return;
-    this.timer = setInterval(() => void this.refreshAll(), REFRESH_INTERVAL_MS);
+    this.timer = setInterval(() => void this.refreshAll(), this.timing.refreshMs);
     this.timer.unref();
   }
 
@@ -32,7 +54,11 @@ export class SessionPool implements OnModuleInit, OnModuleDestroy {
   add(sid: string, userId: string): void {
     this.local.set(sid, userId);
     void this.write('session pool add', (client, key) =>
-      client.multi().zadd(key, Date.now(), member(userId, sid)).pexpire(key, SESSION_TTL_MS).exec(),
+      client
+        .multi()
+        .zadd(key, Date.now(), member(userId, sid))
+        .pexpire(key, this.timing.ttlMs)
+        .exec(),
     );
   }
 
@@ -59,7 +85,7 @@ export class SessionPool implements OnModuleInit, OnModuleDestroy {
     if (client) {
       try {
         const key = this.redis.key('session_pool');
-        const members = await client.zrangebyscore(key, Date.now() - SESSION_TTL_MS, '+inf');
+        const members = await client.zrangebyscore(key, Date.now() - this.timing.ttlMs, '+inf');
         const ids = new Set(members.map((entry) => entry.slice(0, entry.indexOf(' '))));
         for (const userId of this.local.values()) ids.add(userId);
         return [...ids];
@@ -77,8 +103,8 @@ export class SessionPool implements OnModuleInit, OnModuleDestroy {
       const batch = client.multi();
       for (const [sid, userId] of this.local) batch.zadd(key, now, member(userId, sid));
       return batch
-        .zremrangebyscore(key, '-inf', now - SESSION_TTL_MS)
-        .pexpire(key, SESSION_TTL_MS)
+        .zremrangebyscore(key, '-inf', now - this.timing.ttlMs)
+        .pexpire(key, this.timing.ttlMs)
         .exec();
     });
   }

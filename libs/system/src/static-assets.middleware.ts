@@ -8,7 +8,13 @@ import { StaticAssetsService } from './static-assets.service.js';
 export class StaticAssetsMiddleware implements NestMiddleware {
   constructor(private readonly assets: StaticAssetsService) {}
 
-  async use(request: Request, response: Response, next: NextFunction): Promise<void> {
+  use(request: Request, response: Response, next: NextFunction): void | Promise<void> {
+    // Only GET/HEAD can be a file: everything else (every chat request) passes without a promise.
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
+    return this.serve(request, response, next);
+  }
+
+  private async serve(request: Request, response: Response, next: NextFunction): Promise<void> {
     const decision = await this.assets.resolve(request.method, pathnameOf(request.originalUrl));
     if (decision.kind === 'pass') return next();
     if (decision.kind === 'not-found') throw new NotFoundError('Not Found');

@@ -3,6 +3,8 @@ import { BadRequestError, ForbiddenError, newId, type AuthenticatedUser } from '
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { ChatsService } from '@atrium/chats';
 import { ModelCatalogService, ModelsService } from '@atrium/providers';
+import { RealtimeEmitter } from '@atrium/realtime';
+import { sendChatActivity } from './generation/chat-events.js';
 import { ChatGenerationRunner } from './generation/chat-generation.runner.js';
 import type { ChatTask } from './generation/chat-task.js';
 import {
@@ -40,6 +42,7 @@ export class ChatTasksService {
     private readonly chats: ChatsService,
     private readonly registry: TaskRegistry,
     private readonly runner: ChatGenerationRunner,
+    private readonly emitter: RealtimeEmitter,
   ) {}
 
   async start(body: Record<string, unknown>, user: AuthenticatedUser): Promise<TaskModeReply> {
@@ -50,11 +53,14 @@ export class ChatTasksService {
       targets.map((target) => target.model),
     );
     const persist = !isTemporaryChat(chatId);
-    if (persist && !(await this.ownsChat(user, chatId))) throw new ChatNotFoundError();
+    const chat = persist ? await this.ownedChat(user, chatId) : undefined;
+    if (persist && !chat) throw new ChatNotFoundError();
     const chunkSize = chunkSizeOf(body, this.config.tasks.streamDeltaChunkSize);
     const background = backgroundTasksOf(body);
     const taskIds: string[] = [];
     const noBackground = { title: false, tags: false, followUps: false };
+    const activity = { userId: user.id, chatId, messageId: targets[0].messageId };
+    sendChatActivity(this.emitter, activity, { active: true, folder_id: chat?.folderId ?? null });
     for (const [index, target] of targets.entries()) {
       const task: ChatTask = {
         id: newId(),
@@ -73,6 +79,11 @@ export class ChatTasksService {
         { id: task.id, chatId, messageId: task.messageId, userId: user.id },
         controller,
         () => this.runner.run(task, controller.signal),
+        async () => {
+          // The chat is idle once no task of it is left on any instance.
+          if ((await this.registry.list(chatId)).length > 0) return;
+          sendChatActivity(this.emitter, activity, { active: false });
+        },
       );
       taskIds.push(task.id);
     }
@@ -120,10 +131,15 @@ export class ChatTasksService {
   }
 
   private async ownsChat(user: AuthenticatedUser, chatId: string): Promise<boolean> {
+    return (await this.ownedChat(user, chatId)) !== undefined;
+  }
+
+  private async ownedChat(user: AuthenticatedUser, chatId: string) {
     try {
-      return (await this.chats.getForReader(user, chatId)).userId === user.id;
+      const chat = await this.chats.getForReader(user, chatId);
+      return chat.userId === user.id ? chat : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
 

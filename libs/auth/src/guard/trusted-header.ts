@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   BadRequestError,
@@ -32,7 +33,10 @@ export interface TrustedIdentity {
   role?: Role;
 }
 
-function headerValue(request: Request, name: string | undefined): string | undefined {
+function headerValue(
+  request: Pick<Request, 'headers'>,
+  name: string | undefined,
+): string | undefined {
   if (!name) return undefined;
   const value = request.headers[name];
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -61,6 +65,20 @@ export function readTrustedIdentity(
 }
 
 /**
+ * The rule shared by the HTTP guard and the socket.io handshake: false when trusted headers are
+ * on and a session token's user is not the one the proxy's email header names.
+ */
+export function trustedHeaderAllows(
+  headers: IncomingHttpHeaders,
+  config: TrustedHeadersConfig,
+  caller: Pick<AuthenticatedUser, 'authType' | 'email'>,
+): boolean {
+  if (!config.emailHeader || caller.authType !== 'jwt') return true;
+  const asserted = headerValue({ headers }, config.emailHeader);
+  return !asserted || normalizeEmail(asserted) === caller.email.toLowerCase();
+}
+
+/**
  * The per-request half (used by the auth guard): with WEBUI_AUTH_TRUSTED_EMAIL_HEADER set, a
  * session token whose user is not the one the proxy names gets 401 and its cookies cleared,
  * as Open WebUI's get_current_user does. API keys are not tied to the proxy user.
@@ -70,9 +88,7 @@ export class TrustedHeaderCheck {
   constructor(private readonly config: TrustedHeadersConfig = {}) {}
 
   verify(request: Request, response: Response, caller: AuthenticatedUser): void {
-    if (!this.config.emailHeader || caller.authType !== 'jwt') return;
-    const asserted = headerValue(request, this.config.emailHeader);
-    if (!asserted || normalizeEmail(asserted) === caller.email.toLowerCase()) return;
+    if (trustedHeaderAllows(request.headers, this.config, caller)) return;
     response.clearCookie(SESSION_COOKIE, { path: '/' });
     response.clearCookie('oauth_id_token', { path: '/' });
     throw new UnauthorizedError(TrustedHeaderMessages.MISMATCH);

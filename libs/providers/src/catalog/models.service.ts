@@ -16,6 +16,9 @@ import type { ModelRecord, OllamaModelEntry, OpenAIModelEntry } from './model-re
 /** The model lists of the read routes, filtered by the access policy. */
 @Injectable()
 export class ModelsService {
+  /** The last /api/models body of callers who see everything, with what it was built from. */
+  private sharedList: { snapshot: object; rows: object; body: Buffer } | undefined;
+
   constructor(
     private readonly catalog: ModelCatalogService,
     @Inject(MODEL_ACCESS_POLICY) private readonly access: ModelAccessPolicy,
@@ -101,6 +104,27 @@ export class ModelsService {
     const listed =
       rows.length === 0 ? snapshot.models : overlayWorkspaceModels(snapshot.models, rows);
     return { data: await this.visible(user, listed) };
+  }
+
+  /**
+   * forUser() as JSON bytes. Callers who see every model share one body, serialized once per
+   * (catalog snapshot, workspace rows) pair; the others get theirs built per request.
+   */
+  async forUserJson(user: AuthenticatedUser, refresh = false): Promise<Buffer> {
+    if (!this.access.seesEverything?.(user)) {
+      return Buffer.from(JSON.stringify(await this.forUser(user, refresh)));
+    }
+    const [snapshot, rows] = await Promise.all([
+      this.catalog.current(refresh),
+      this.workspaceModels.allModels(),
+    ]);
+    const cached = this.sharedList;
+    if (cached?.snapshot === snapshot && cached.rows === rows) return cached.body;
+    const data =
+      rows.length === 0 ? snapshot.models : overlayWorkspaceModels(snapshot.models, rows);
+    const body = Buffer.from(JSON.stringify({ data }));
+    this.sharedList = { snapshot, rows, body };
+    return body;
   }
 
   /** GET /api/models/base (admin): every provider model, unfiltered. */

@@ -101,13 +101,30 @@ export class ProviderRelayService {
     signal: AbortSignal,
     index?: number,
   ): Promise<IncomingMessage> {
-    const requested = withLatestTag(
+    let requested = withLatestTag(
       modelField(body, path === '/api/show' ? ['model', 'name'] : ['model']),
     );
-    const connection = await this.ollamaTarget(requested, user, index);
+    let payload = body;
+    let accessChecked = false;
+    if (path === '/api/chat' || path === '/v1/chat/completions') {
+      // A workspace model runs on its base with its params and system prompt, as on /api/chat/completions.
+      const snapshot = await this.catalog.current();
+      const ollamaModel = (id: string) => {
+        const model = snapshot.byId.get(id) ?? snapshot.byId.get(withLatestTag(id));
+        return model?.owned_by === 'ollama' ? model : undefined;
+      };
+      const format = path === '/api/chat' ? 'ollama' : 'openai';
+      const workspace = await this.workspaceModels.resolveChat(user, body, ollamaModel, format);
+      if (workspace) {
+        payload = workspace.body;
+        requested = workspace.model.id;
+        accessChecked = true;
+      }
+    }
+    const connection = await this.ollamaTarget(requested, user, index, accessChecked);
     const prefix = prefixOf(connection.settings);
-    const field = typeof body.model === 'string' ? 'model' : 'name';
-    const forwarded = { ...body, [field]: stripPrefix(requested, prefix) };
+    const field = typeof payload.model === 'string' ? 'model' : 'name';
+    const forwarded = { ...payload, [field]: stripPrefix(requested, prefix) };
     return this.post(connection, path, forwarded, user, signal);
   }
 
@@ -120,13 +137,23 @@ export class ProviderRelayService {
   ): Promise<IncomingMessage> {
     const requested = modelField(body, ['model']);
     const snapshot = await this.catalog.current();
-    const model = snapshot.openai.get(requested);
+    // Chats with a workspace model run on its base with its params and system prompt.
+    const workspace =
+      path === '/chat/completions'
+        ? await this.workspaceModels.resolveChat(
+            user,
+            body,
+            (id) => snapshot.openai.get(id),
+            'openai',
+          )
+        : undefined;
+    const model = workspace?.model ?? snapshot.openai.get(requested);
     if (!model) throw new NotFoundError('Model not found');
-    await this.checkAccess(user, model);
+    if (!workspace) await this.checkAccess(user, model);
     const connection = this.connection('openai', model.urlIdx);
     const forwarded: Json = {
-      ...body,
-      model: stripPrefix(requested, prefixOf(connection.settings)),
+      ...(workspace?.body ?? body),
+      model: stripPrefix(model.id, prefixOf(connection.settings)),
     };
     delete forwarded.metadata;
     return this.send(connection, path, withUsageReport(forwarded), user, signal, chatIdOf(body));

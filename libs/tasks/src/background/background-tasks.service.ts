@@ -1,21 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChatsService } from '@atrium/chats';
-import { ModelCatalogService, ProviderRelayService } from '@atrium/providers';
-import { SettingsService } from '@atrium/settings';
 import type { ChatEventSender } from '../generation/chat-events.js';
 import { ChatWriteQueue } from '../generation/chat-write-queue.js';
 import type { ChatTask } from '../generation/chat-task.js';
-import { CompletionAccumulator } from '../generation/completion-accumulator.js';
-import { pickTaskModel } from './task-model.js';
-import {
-  DEFAULT_FOLLOW_UP_PROMPT,
-  DEFAULT_TAGS_PROMPT,
-  DEFAULT_TITLE_PROMPT,
-  parseTaskAnswer,
-  renderTaskPrompt,
-  stringList,
-  type PromptMessage,
-} from './task-prompts.js';
+import { TaskCompletionService } from './task-completion.service.js';
+import type { TaskKind } from './task-kinds.js';
+import { parseTaskAnswer, stringList, type PromptMessage } from './task-prompts.js';
 
 /**
  * The follow-up, title and tag generation that may follow a reply (`background_tasks`), run
@@ -27,10 +17,8 @@ export class BackgroundTasksService {
   private readonly logger = new Logger('ChatTasks');
 
   constructor(
-    private readonly relay: ProviderRelayService,
-    private readonly catalog: ModelCatalogService,
+    private readonly completions: TaskCompletionService,
     private readonly chats: ChatsService,
-    private readonly settings: SettingsService,
     private readonly writes: ChatWriteQueue,
   ) {}
 
@@ -41,24 +29,18 @@ export class BackgroundTasksService {
     emit: ChatEventSender,
   ): Promise<void> {
     const wanted = task.background;
-    const followUps = wanted.followUps && this.settings.get('task.follow_up.enable');
-    const title = wanted.title && task.persist && this.settings.get('task.title.enable');
-    const tags = wanted.tags && task.persist && this.settings.get('task.tags.enable');
+    const followUps = wanted.followUps && this.completions.enabled('follow_up');
+    const title = wanted.title && task.persist && this.completions.enabled('title');
+    const tags = wanted.tags && task.persist && this.completions.enabled('tags');
     if (!followUps && !title && !tags) return;
     const history = Array.isArray(task.body.messages)
       ? (task.body.messages as PromptMessage[])
       : [];
     const messages = [...history, { role: 'assistant', content: reply }];
-    const model = await this.taskModel(task.model);
-    const ask = (template: string, fallback: string) =>
-      this.ask(task, model, renderTaskPrompt(template || fallback, messages), signal);
+    const ask = (kind: TaskKind) => this.ask(task, kind, messages, signal);
 
     if (followUps) {
-      const answer = await ask(
-        this.settings.get('task.follow_up.prompt_template'),
-        DEFAULT_FOLLOW_UP_PROMPT,
-      );
-      const list = stringList(answer?.follow_ups, 10);
+      const list = stringList((await ask('follow_up'))?.follow_ups, 10);
       if (list.length > 0) {
         emit('chat:message:follow_ups', { follow_ups: list });
         if (task.persist)
@@ -71,10 +53,7 @@ export class BackgroundTasksService {
       }
     }
     if (title) {
-      const answer = await ask(
-        this.settings.get('task.title.prompt_template'),
-        DEFAULT_TITLE_PROMPT,
-      );
+      const answer = await ask('title');
       const text = typeof answer?.title === 'string' ? answer.title.trim() : '';
       if (text !== '') {
         await this.saving(task, 'title', () =>
@@ -84,8 +63,7 @@ export class BackgroundTasksService {
       }
     }
     if (tags) {
-      const answer = await ask(this.settings.get('task.tags.prompt_template'), DEFAULT_TAGS_PROMPT);
-      const list = stringList(answer?.tags, 10);
+      const list = stringList((await ask('tags'))?.tags, 10);
       if (list.length > 0) {
         await this.saving(task, 'tags', async () => {
           for (const tag of list) await this.chats.addChatTag(task.user.id, task.chatId, tag);
@@ -95,44 +73,23 @@ export class BackgroundTasksService {
     }
   }
 
-  private async taskModel(chatModel: string): Promise<string> {
-    const snapshot = await this.catalog.current();
-    return pickTaskModel(chatModel, snapshot.byId, {
-      local: this.settings.get('task.model.default'),
-      external: this.settings.get('task.model.external'),
-    });
-  }
-
-  /** One non-streamed task prompt; the JSON object of the answer, or undefined. */
+  /** One task prompt; the JSON object of the answer, or undefined (logged) on any failure. */
   private async ask(
     task: ChatTask,
-    model: string,
-    prompt: string,
+    kind: TaskKind,
+    messages: PromptMessage[],
     signal: AbortSignal,
   ): Promise<Record<string, unknown> | undefined> {
     try {
-      const result = await this.relay.chatCompletion(
-        {
-          model,
-          messages: [{ role: 'user', content: prompt }],
-          stream: false,
-          chat_id: task.chatId,
-        },
-        task.user,
+      const { content } = await this.completions.complete({
+        kind,
+        chatModel: task.model,
+        messages,
+        user: task.user,
+        chatId: task.chatId,
         signal,
-      );
-      const reply = new CompletionAccumulator();
-      if (result.kind === 'json') {
-        reply.addCompletion(result.value);
-      } else {
-        const chunks: Buffer[] = [];
-        for await (const chunk of result.upstream) chunks.push(chunk as Buffer);
-        if ((result.upstream.statusCode ?? 500) >= 400) {
-          throw new Error(`task model answered HTTP ${result.upstream.statusCode}`);
-        }
-        reply.addCompletion(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      }
-      return parseTaskAnswer(reply.content);
+      });
+      return parseTaskAnswer(content);
     } catch (error) {
       if (!signal.aborted) this.logger.warn(`background task failed: ${(error as Error).message}`);
       return undefined;

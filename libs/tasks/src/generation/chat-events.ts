@@ -13,3 +13,19 @@ export function chatEventsOf(emitter: RealtimeEmitter, task: ChatTask) {
 }
 
 export type ChatEventSender = ReturnType<typeof chatEventsOf>;
+
+/**
+ * `chat:active` (sidebar spinner): true with the chat's folder when its tasks start, false when
+ * the last one ends, as Open WebUI's chat handler sends it.
+ */
+export function sendChatActivity(
+  emitter: RealtimeEmitter,
+  target: { userId: string; chatId: string; messageId: string },
+  activity: { active: true; folder_id: string | null } | { active: false },
+): void {
+  emitter.emitToUser(target.userId, 'events', {
+    chat_id: target.chatId,
+    message_id: target.messageId,
+    data: { type: 'chat:active', data: activity },
+  });
+}

@@ -57,12 +57,14 @@ export class TaskRegistry implements OnModuleInit, BeforeApplicationShutdown {
 
   /**
    * Records the task (locally and in Redis), then starts `run` in the background; the entry
-   * goes away when `run` settles.
+   * goes away when `run` settles, then `afterRemoval` runs (before a stop waiting on the task
+   * returns).
    */
   async start(
     info: Omit<TaskInfo, 'instanceId' | 'createdAt'>,
     controller: AbortController,
     run: () => Promise<void>,
+    afterRemoval?: () => Promise<void>,
   ): Promise<TaskInfo> {
     const task: TaskInfo = { ...info, instanceId: this.instanceId, createdAt: this.clock.nowMs() };
     let release!: () => void;
@@ -77,6 +79,9 @@ export class TaskRegistry implements OnModuleInit, BeforeApplicationShutdown {
       } finally {
         this.local.delete(task.id);
         await this.store.remove(task);
+        await afterRemoval?.().catch((error: unknown) => {
+          this.logger.warn(`after task ${task.id}: ${(error as Error).message}`);
+        });
         release();
       }
     })();
