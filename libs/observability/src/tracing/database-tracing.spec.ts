@@ -33,3 +33,62 @@ describe('database spans', () => {
     expect(querySummary(`INSERT INTO t VALUES (${'?,'.repeat(2000)}?)`).text).toHaveLength(1024);
   });
 });
+
+describe('database span wrapper', () => {
+  it('spans statements of recorded requests only, with the summary attributes', async () => {
+    const { context, trace } = await import('@opentelemetry/api');
+    const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } =
+      await import('@opentelemetry/sdk-trace-base');
+    const { DataSource } = await import('typeorm');
+    const { resetTracers } = await import('./tracers.js');
+    const { traceDatabaseQueries } = await import('./database-tracing.js');
+    const exporter = new InMemorySpanExporter();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
+    resetTracers();
+    const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+    await dataSource.initialize();
+    try {
+      traceDatabaseQueries(dataSource);
+      const tracer = trace.getTracer('test');
+      const inSpan = async (span: ReturnType<typeof tracer.startSpan>) => {
+        await context.with(trace.setSpan(context.active(), span), async () => {
+          await dataSource.query('SELECT 1 AS "one" FROM "sqlite_master" WHERE 1 = ?', [1]);
+          await dataSource.query('SELECT 1 AS "one" FROM "sqlite_master" WHERE 1 = ?', [1]);
+        });
+        span.end();
+      };
+      await dataSource.query('SELECT 1'); // outside any request: no span
+      await inSpan(
+        trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 0 }),
+      );
+      expect(exporter.getFinishedSpans()).toHaveLength(0); // sampled out: no span either
+      await inSpan(tracer.startSpan('request'));
+      const statements = exporter.getFinishedSpans().filter((span) => span.name !== 'request');
+      expect(statements.map((span) => span.name)).toEqual([
+        'SELECT sqlite_master',
+        'SELECT sqlite_master',
+      ]);
+      expect(statements[1].attributes).toEqual({
+        'db.system.name': 'sqlite',
+        'db.operation.name': 'SELECT',
+        'db.query.text': 'SELECT 1 AS "one" FROM "sqlite_master" WHERE 1 = ?',
+        'db.collection.name': 'sqlite_master',
+      });
+      expect(statements[1].parentSpanContext?.spanId).toBe(
+        exporter
+          .getFinishedSpans()
+          .find((span) => span.name === 'request')
+          ?.spanContext().spanId,
+      );
+    } finally {
+      await dataSource.destroy();
+      trace.disable();
+      context.disable();
+      resetTracers();
+    }
+  });
+});

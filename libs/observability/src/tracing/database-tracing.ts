@@ -1,6 +1,7 @@
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes, type SpanOptions } from '@opentelemetry/api';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { endWhenSettled, failSpan } from './span-helpers.js';
+import { tracerOf } from './tracers.js';
 
 const PATCHED = Symbol.for('atrium.tracing.query');
 const MAX_QUERY_TEXT = 1024;
@@ -39,25 +40,57 @@ export function querySummary(sql: string): QuerySummary {
   return { operation, table, text };
 }
 
-/** Statements repeat: their summaries are kept (up to MAX_CACHED_QUERIES distinct ones). */
-const summaries = new Map<string, QuerySummary>();
+/** What a statement's span is started with: its name and attributes, built once per statement. */
+interface StatementSpan {
+  name: string;
+  options: SpanOptions;
+}
 
-function summaryOf(sql: string): QuerySummary {
-  let summary = summaries.get(sql);
-  if (!summary) {
-    summary = querySummary(sql);
-    if (summaries.size >= MAX_CACHED_QUERIES) summaries.clear();
-    summaries.set(sql, summary);
+interface ConnectionOptions {
+  type: string;
+  database?: unknown;
+}
+
+/**
+ * Statements repeat, so their span name and attributes are built once per distinct SQL text of
+ * a connection (up to MAX_CACHED_QUERIES) and shared: the SDK copies attributes into each span.
+ */
+const statementsByConnection = new WeakMap<ConnectionOptions, Map<string, StatementSpan>>();
+
+function statementSpanOf(options: ConnectionOptions, sql: string): StatementSpan {
+  let statements = statementsByConnection.get(options);
+  if (!statements) {
+    statements = new Map();
+    statementsByConnection.set(options, statements);
   }
-  return summary;
+  let statement = statements.get(sql);
+  if (!statement) {
+    const { operation, table, text } = querySummary(sql);
+    const attributes: Attributes = {
+      'db.system.name': dbSystemOf(options.type),
+      'db.operation.name': operation,
+      'db.query.text': text,
+    };
+    if (table) attributes['db.collection.name'] = table;
+    if (typeof options.database === 'string' && !options.type.includes('sqlite')) {
+      attributes['db.namespace'] = options.database;
+    }
+    statement = {
+      name: table ? `${operation} ${table}` : operation,
+      options: { kind: SpanKind.CLIENT, attributes },
+    };
+    if (statements.size >= MAX_CACHED_QUERIES) statements.clear();
+    statements.set(sql, statement);
+  }
+  return statement;
 }
 
 /**
  * A CLIENT span per SQL statement, whatever the engine (better-sqlite3 has no OpenTelemetry
  * instrumentation, and pg/mysql2 are loaded by TypeORM through `require` before an SDK started
  * at module init could hook them). Wraps the query method of the DataSource's query-runner
- * class once per process; only statements run inside a traced request get a span, and the
- * text is the parameterised SQL, never the values. Called only when tracing is on.
+ * class once per process; only statements run inside a recorded (sampled) request span get a
+ * span, and the text is the parameterised SQL, never the values. Called only when tracing is on.
  */
 export function traceDatabaseQueries(dataSource: DataSource): void {
   const runner = dataSource.createQueryRunner();
@@ -70,30 +103,17 @@ export function traceDatabaseQueries(dataSource: DataSource): void {
   prototype[PATCHED] = true;
   const original = prototype.query;
   prototype.query = function tracedQuery(this: QueryRunner, ...args: unknown[]) {
-    const run = () => original.apply(this, args);
-    const parent = trace.getActiveSpan();
-    if (!parent) return run();
-    const sql = typeof args[0] === 'string' ? args[0] : '';
-    const { operation, table, text } = summaryOf(sql);
-    const options = this.connection.options as { type: string; database?: unknown };
-    const span = trace
-      .getTracer('atrium-database')
-      .startSpan(table ? `${operation} ${table}` : operation, {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'db.system.name': dbSystemOf(options.type),
-          'db.operation.name': operation,
-          'db.query.text': text,
-          ...(table ? { 'db.collection.name': table } : {}),
-          ...(typeof options.database === 'string' && !options.type.includes('sqlite')
-            ? { 'db.namespace': options.database }
-            : {}),
-        },
-      });
+    // A span whose parent is not recorded would not be either (every sampler decides on the
+    // trace id or the parent): no work at all for requests sampled out.
+    if (!trace.getActiveSpan()?.isRecording() || typeof args[0] !== 'string') {
+      return original.apply(this, args);
+    }
+    const statement = statementSpanOf(this.connection.options, args[0]);
+    const span = tracerOf('atrium-database').startSpan(statement.name, statement.options);
     try {
       // Not made the active span: a statement starts no further spans, and this saves a
       // context per statement on the hot path.
-      return endWhenSettled(span, run());
+      return endWhenSettled(span, original.apply(this, args));
     } catch (error) {
       failSpan(span, error);
       span.end();

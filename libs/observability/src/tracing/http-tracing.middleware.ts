@@ -4,6 +4,7 @@ import type { AuthenticatedUser } from '@atrium/common';
 import type { NextFunction, Request, Response } from 'express';
 import { routeTemplate } from '../metrics/http-metrics.middleware.js';
 import { currentRequestContext } from '../request-context/request-context.js';
+import { hasPropagationHeaders, tracerOf } from './tracers.js';
 
 /**
  * One SERVER span per HTTP request, continuing the caller's W3C trace context, named
@@ -13,15 +14,19 @@ import { currentRequestContext } from '../request-context/request-context.js';
 @Injectable()
 export class HttpTracingMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
-    const parent = propagation.extract(context.active(), request.headers);
-    // Looked up per request: the global provider changes when an SDK starts or stops.
-    const span = trace.getTracer('atrium-http').startSpan(
+    // Most requests carry no trace context: skip the propagators' parsing then.
+    const parent = hasPropagationHeaders(request.headers)
+      ? propagation.extract(context.active(), request.headers)
+      : context.active();
+    const url = request.originalUrl;
+    const query = url.indexOf('?');
+    const span = tracerOf('atrium-http').startSpan(
       request.method,
       {
         kind: SpanKind.SERVER,
         attributes: {
           'http.request.method': request.method,
-          'url.path': request.originalUrl.split('?', 1)[0],
+          'url.path': query === -1 ? url : url.slice(0, query),
           'url.scheme': request.protocol,
           'user_agent.original': request.headers['user-agent'] ?? '',
           // Resolved once per request (trust proxy) by the request-context middleware.
@@ -39,12 +44,10 @@ export class HttpTracingMiddleware implements NestMiddleware {
       const requestId = (request as Request & { requestId?: string }).requestId;
       if (requestId) span.setAttribute('atrium.request_id', requestId);
       if (user) {
-        span.setAttributes({
-          'client.user.id': user.id,
-          'client.user.email': user.email,
-          'client.user.role': user.role,
-          'client.auth.type': user.authType,
-        });
+        span.setAttribute('client.user.id', user.id);
+        span.setAttribute('client.user.email', user.email);
+        span.setAttribute('client.user.role', user.role);
+        span.setAttribute('client.auth.type', user.authType);
       }
       if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { AtriumMetrics } from '../metrics/atrium-metrics.js';
+import { tracerOf } from './tracers.js';
 
 export interface ModelCallStart {
   /** gen_ai.system: "ollama", "openai"… */
@@ -42,7 +43,7 @@ export class ModelCallTelemetry {
   start(start: ModelCallStart): ModelCall {
     const operation = start.operation ?? 'chat';
     const startedAt = performance.now();
-    const span: Span = trace.getTracer('atrium-genai').startSpan(
+    const span: Span = tracerOf('atrium-genai').startSpan(
       `${operation} ${start.model}`,
       {
         kind: SpanKind.CLIENT,

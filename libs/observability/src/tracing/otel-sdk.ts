@@ -3,6 +3,7 @@ import type { Meter } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { resetTracers } from './tracers.js';
 
 /** A started OpenTelemetry SDK. */
 export interface OtelHandle {
@@ -177,6 +178,7 @@ export async function startOtel(config: OtelConfig): Promise<OtelSignals> {
     instrumentations: [],
   });
   sdk.start();
+  resetTracers();
 
   const signals: OtelSignals = {
     forceFlush: async () => {
@@ -189,6 +191,7 @@ export async function startOtel(config: OtelConfig): Promise<OtelSignals> {
       api.metrics.disable();
       api.propagation.disable();
       api.context.disable();
+      resetTracers();
       if (config.logs) (await import('@opentelemetry/api-logs')).logs.disable();
     },
   };

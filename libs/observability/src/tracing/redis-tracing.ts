@@ -1,5 +1,6 @@
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes } from '@opentelemetry/api';
 import { failSpan } from './span-helpers.js';
+import { tracerOf } from './tracers.js';
 
 const PATCHED = Symbol.for('atrium.tracing.redis');
 
@@ -31,19 +32,15 @@ export async function traceRedisCommands(): Promise<void> {
     command: RedisCommand,
     ...rest: unknown[]
   ) {
-    if (!trace.getActiveSpan() || typeof command?.name !== 'string') {
+    // Nothing for commands outside a recorded (sampled) request span.
+    if (!trace.getActiveSpan()?.isRecording() || typeof command?.name !== 'string') {
       return original.call(this, command, ...rest);
     }
     const operation = command.name.toUpperCase();
-    const span = trace.getTracer('atrium-redis').startSpan(operation, {
+    const attributes = { ...connectionAttributesOf(this), 'db.operation.name': operation };
+    const span = tracerOf('atrium-redis').startSpan(operation, {
       kind: SpanKind.CLIENT,
-      attributes: {
-        'db.system.name': 'redis',
-        'db.operation.name': operation,
-        ...(this.options?.host ? { 'server.address': this.options.host } : {}),
-        ...(this.options?.port ? { 'server.port': this.options.port } : {}),
-        ...(this.options?.db !== undefined ? { 'db.namespace': String(this.options.db) } : {}),
-      },
+      attributes,
     });
     command.promise?.then(
       () => span.end(),
@@ -54,4 +51,20 @@ export async function traceRedisCommands(): Promise<void> {
     );
     return original.call(this, command, ...rest);
   };
+}
+
+/** The attributes every command of a client shares, built once per client. */
+const connectionAttributes = new WeakMap<RedisClient, Attributes>();
+
+function connectionAttributesOf(client: RedisClient): Attributes {
+  let attributes = connectionAttributes.get(client);
+  if (!attributes) {
+    const options = client.options;
+    attributes = { 'db.system.name': 'redis' };
+    if (options?.host) attributes['server.address'] = options.host;
+    if (options?.port) attributes['server.port'] = options.port;
+    if (options?.db !== undefined) attributes['db.namespace'] = String(options.db);
+    connectionAttributes.set(client, attributes);
+  }
+  return attributes;
 }

@@ -13,6 +13,7 @@ import { AtriumLogger } from '../logging/atrium-logger.js';
 import { AtriumMetrics } from '../metrics/atrium-metrics.js';
 import type { OtelSignals } from './otel-sdk.js';
 import { endWhenSettled, failSpan } from './span-helpers.js';
+import { tracerOf } from './tracers.js';
 
 /**
  * Starts OpenTelemetry when ENABLE_OTEL and at least one of ENABLE_OTEL_TRACES / _METRICS /
@@ -73,7 +74,7 @@ export class TracingService implements OnModuleInit, OnModuleDestroy {
     options: { kind?: 'internal' | 'server' } = {},
   ): T {
     if (!this.enabled) return run();
-    const span = trace.getTracer('atrium').startSpan(name, {
+    const span = tracerOf('atrium').startSpan(name, {
       kind: options.kind === 'server' ? SpanKind.SERVER : SpanKind.INTERNAL,
       attributes,
     });

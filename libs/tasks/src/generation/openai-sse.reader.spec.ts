@@ -51,6 +51,18 @@ describe('CompletionAccumulator', () => {
     });
   });
 
+  it('reads the source to its end after [DONE], yielding nothing more', async () => {
+    const source = Readable.from(
+      ['data: {"n":1}\n\ndata: [DONE]\n\n', 'data: {"n":2}\n\n'].map((chunk) => Buffer.from(chunk)),
+    );
+    let ended = false;
+    source.once('end', () => (ended = true));
+    const out: unknown[] = [];
+    for await (const event of readOpenAISse(source)) out.push(event);
+    expect(out).toEqual([{ n: 1 }]);
+    expect(ended).toBe(true);
+  });
+
   it('reads a whole chat.completion', () => {
     const reply = new CompletionAccumulator();
     reply.addCompletion({
