@@ -54,21 +54,10 @@ export class OAuthController {
     }
   }
 
-  @Get('login/callback')
+  /** `callback` is the path older Open WebUI releases registered with the providers. */
+  @Get(['login/callback', 'callback'])
   @Public()
   callback(
-    @Param('provider') name: string,
-    @Query() query: Record<string, unknown>,
-    @Req() request: Request,
-    @Res() response: Response,
-  ): Promise<void> {
-    return this.completeLogin(name, query, request, response);
-  }
-
-  /** Older Open WebUI releases registered this callback path with the providers. */
-  @Get('callback')
-  @Public()
-  legacyCallback(
     @Param('provider') name: string,
     @Query() query: Record<string, unknown>,
     @Req() request: Request,
