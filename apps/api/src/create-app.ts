@@ -8,6 +8,8 @@ import { AtriumLogger } from '@atrium/observability';
 import { RealtimeIoAdapter } from '@atrium/realtime';
 import { setupApiDocs } from '@atrium/system';
 import { AppModule } from './app.module.js';
+import { corsOptionsFor } from './fast-path/cors-headers.js';
+import { installFastPath } from './fast-path/install-fast-path.js';
 
 export interface CreateAppOptions {
   /** A ready config (tests); otherwise the environment is read. */
@@ -36,15 +38,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   app.useBodyParser('urlencoded', { limit: resolved.server.requestBodyLimit, extended: true });
   app.use(cookieParser());
   const origins = resolved.server.corsAllowOrigins;
-  app.enableCors({
-    // '*' with credentials: reflect the caller's origin, as Starlette does.
-    origin: origins.includes('*') ? true : origins,
-    credentials: true,
-  });
+  // '*' with credentials: reflect the caller's origin, as Starlette does.
+  app.enableCors(corsOptionsFor(origins));
   // /docs and /openapi.json when ENV=dev (loaded on first request); before init, ahead of the 404 handler.
   setupApiDocs(app, resolved);
   // socket.io at /ws/socket.io with the WEBSOCKET_* settings (the gateway is in RealtimeModule).
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, resolved));
   app.enableShutdownHooks();
+  // Hot relay routes served by a raw node:http handler ahead of Express (ENABLE_FAST_PATH).
+  installFastPath(app, resolved);
   return app;
 }

@@ -5,6 +5,7 @@ export * from './auth.module.js';
 export { AuthMessages } from './auth.errors.js';
 export { CallerAuthenticator } from './guard/caller-authenticator.js';
 export { trustedHeaderAllows } from './guard/trusted-header.js';
+export { assertRequirementMet, requireCredential } from './guard/caller-access.js';
 export {
   extractCredential,
   SESSION_COOKIE,

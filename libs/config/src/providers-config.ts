@@ -30,6 +30,8 @@ export interface ProvidersConfig {
   forwardUserInfoHeaders: boolean;
   /** ENABLE_OPENAI_API_PASSTHROUGH: the deprecated `/openai/{path}` catch-all proxy is on. */
   openAIPassthrough: boolean;
+  /** ENABLE_FAST_PATH: hot relay routes served by a raw node:http handler ahead of Express. */
+  fastPath: boolean;
 }
 
 const DEFAULT_OLLAMA_URL = 'http://localhost:11434';
@@ -77,6 +79,7 @@ export function readProvidersConfig(reader: EnvReader): ProvidersConfig {
     bypassModelAccessControl: reader.bool('BYPASS_MODEL_ACCESS_CONTROL', false),
     forwardUserInfoHeaders: reader.bool('ENABLE_FORWARD_USER_INFO_HEADERS', false),
     openAIPassthrough: reader.bool('ENABLE_OPENAI_API_PASSTHROUGH', false),
+    fastPath: reader.bool('ENABLE_FAST_PATH', true),
   };
 }
 

@@ -16,7 +16,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { PermissionsService } from '@atrium/users';
 import type { Request } from 'express';
-import { AccessProhibitedError, NotAuthenticatedError } from '../auth.errors.js';
+import { assertRequirementMet, requireCredential } from './caller-access.js';
 import { CallerAuthenticator } from './caller-authenticator.js';
 import { extractCredential, requestPath } from './presented-credential.js';
 import { TrustedHeaderCheck } from './trusted-header.js';
@@ -76,20 +76,10 @@ export class AuthGuard implements CanActivate {
       }
       return true;
     }
-    if (!credential) throw new NotAuthenticatedError();
-
-    const user = await this.authenticator.authenticate(credential.value, requestPath(request));
+    const { value } = requireCredential(credential);
+    const user = await this.authenticator.authenticate(value, requestPath(request));
     this.trustedHeader.verify(request, context.switchToHttp().getResponse(), user);
-    if (requirement.level === 'verified' && user.role === 'pending')
-      throw new AccessProhibitedError();
-    if (requirement.level === 'admin' && user.role !== 'admin') throw new AccessProhibitedError();
-    if (
-      requirement.permission &&
-      user.role !== 'admin' &&
-      !(await this.permissions.hasPermission(user.id, requirement.permission))
-    ) {
-      throw new AccessProhibitedError();
-    }
+    await assertRequirementMet(user, requirement, this.permissions);
     request.user = user;
     return true;
   }
