@@ -135,7 +135,10 @@ for (const { target, enabled } of targets) {
       }
     });
 
-    it.runIf(target.engine === 'sqlite')(
+    // Engine-independent checks: registered for the SQLite target only (not skipped elsewhere).
+    const itOnce = target.engine === 'sqlite' ? it : () => undefined;
+
+    itOnce(
       'traces work run through TracingService.inSpan (socket.io events), failures included',
       async () => {
         const tracing = app.booted.app.get(TracingService);
@@ -167,66 +170,63 @@ for (const { target, enabled } of targets) {
       },
     );
 
-    it.runIf(target.engine === 'sqlite')(
-      'exports the same metrics as /metrics and the log lines over OTLP',
-      async () => {
-        const tracing = app.booted.app.get(TracingService);
-        app.booted.app.get(AtriumMetrics).socketConnected();
-        const logger = app.booted.app.get(AtriumLogger);
-        const span = trace.getTracer('test').startSpan('log parent');
-        context.with(trace.setSpan(context.active(), span), () =>
-          runWithRequestContext(
-            { requestId: 'log-req-1', sourceIp: null, userAgent: null, user: () => undefined },
-            () => logger.warn('upstream slow: Bearer sk-should-not-leak-1', 'Relay'),
-          ),
-        );
-        span.end();
-        await tracing.flush();
+    itOnce('exports the same metrics as /metrics and the log lines over OTLP', async () => {
+      const tracing = app.booted.app.get(TracingService);
+      app.booted.app.get(AtriumMetrics).socketConnected();
+      const logger = app.booted.app.get(AtriumLogger);
+      const span = trace.getTracer('test').startSpan('log parent');
+      context.with(trace.setSpan(context.active(), span), () =>
+        runWithRequestContext(
+          { requestId: 'log-req-1', sourceIp: null, userAgent: null, user: () => undefined },
+          () => logger.warn('upstream slow: Bearer sk-should-not-leak-1', 'Relay'),
+        ),
+      );
+      span.end();
+      await tracing.flush();
 
-        const metrics = receiver.metrics();
-        const names = metrics.map((metric) => metric.name);
-        for (const name of [
-          'http.server.request.duration',
-          'gen_ai.server.time_to_first_token',
-          'atrium.tokens_relayed',
-          'atrium.active_streams',
-          'atrium.socket_connections',
-        ]) {
-          expect(names, name).toContain(name);
-        }
-        const duration = metrics.find((metric) => metric.name === 'http.server.request.duration')!;
-        expect(duration.unit).toBe('s');
-        expect(duration.points).toContainEqual({
-          attributes: {
-            'http.request.method': 'POST',
-            'http.route': '/api/chat/completions',
-            'http.response.status_code': '200',
-          },
-          value: 1,
-        });
-        const tokens = metrics.find((metric) => metric.name === 'atrium.tokens_relayed')!;
-        const prom = (await app.http.get('/metrics')).text;
-        const output = tokens.points.find(
-          (point) => point.attributes['gen_ai.token.type'] === 'output',
-        )!;
-        expect(prom).toContain(
-          `atrium_tokens_relayed_total{provider="ollama",model="llama3:latest",kind="output"} ${output.value}`,
-        );
+      const metrics = receiver.metrics();
+      const names = metrics.map((metric) => metric.name);
+      for (const name of [
+        'http.server.request.duration',
+        'gen_ai.server.time_to_first_token',
+        'atrium.tokens_relayed',
+        'atrium.active_streams',
+        'atrium.socket_connections',
+      ]) {
+        expect(names, name).toContain(name);
+      }
+      const duration = metrics.find((metric) => metric.name === 'http.server.request.duration')!;
+      expect(duration.unit).toBe('s');
+      expect(duration.points).toContainEqual({
+        attributes: {
+          'http.request.method': 'POST',
+          'http.route': '/api/chat/completions',
+          'http.response.status_code': '200',
+        },
+        value: 1,
+      });
+      const tokens = metrics.find((metric) => metric.name === 'atrium.tokens_relayed')!;
+      const prom = (await app.http.get('/metrics')).text;
+      const output = tokens.points.find(
+        (point) => point.attributes['gen_ai.token.type'] === 'output',
+      )!;
+      expect(prom).toContain(
+        `atrium_tokens_relayed_total{provider="ollama",model="llama3:latest",kind="output"} ${output.value}`,
+      );
 
-        const line = receiver.logs().find((log) => log.body.startsWith('upstream slow'));
-        expect(line).toMatchObject({
-          severityText: 'WARNING',
-          severityNumber: 13,
-          body: 'upstream slow: Bearer ********',
-          traceId: span.spanContext().traceId,
-          spanId: span.spanContext().spanId,
-          attributes: { 'code.namespace': 'Relay', 'atrium.request_id': 'log-req-1' },
-        });
-        expect(receiver.exports.map((item) => item.path)).toEqual(
-          expect.arrayContaining(['/v1/traces', '/v1/metrics', '/v1/logs']),
-        );
-      },
-    );
+      const line = receiver.logs().find((log) => log.body.startsWith('upstream slow'));
+      expect(line).toMatchObject({
+        severityText: 'WARNING',
+        severityNumber: 13,
+        body: 'upstream slow: Bearer ********',
+        traceId: span.spanContext().traceId,
+        spanId: span.spanContext().spanId,
+        attributes: { 'code.namespace': 'Relay', 'atrium.request_id': 'log-req-1' },
+      });
+      expect(receiver.exports.map((item) => item.path)).toEqual(
+        expect.arrayContaining(['/v1/traces', '/v1/metrics', '/v1/logs']),
+      );
+    });
   });
 }
 
