@@ -4,3 +4,4 @@ export * from './database-health.js';
 export * from './database.module.js';
 export * from './migration-runner.js';
 export * from './schema-types.js';
+export * from './transaction.js';

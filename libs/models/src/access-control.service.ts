@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { Clock, type AuthenticatedUser } from '@atrium/common';
 import { GroupsService, PermissionsService, UserEventsService } from '@atrium/users';
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '@atrium/database';
 import type { AccessGrant, GrantPermission, StoredAccessGrant } from './access-grant.model.js';
 import { grantsAllow, isPublicGrant, normalizeGrants } from './access-grants.js';
 import { AccessGrantsRepository } from './access-grants.repository.js';
@@ -129,7 +129,7 @@ export class AccessControlService implements OnModuleInit {
     resourceType: string,
     resourceId: string,
     grants: readonly unknown[],
-    manager?: EntityManager,
+    manager?: Transaction,
   ): Promise<AccessGrant[]> {
     const valid = normalizeGrants(grants);
     await this.grants.replace(resourceType, resourceId, valid, this.clock.nowSeconds(), manager);
@@ -144,7 +144,7 @@ export class AccessControlService implements OnModuleInit {
   async removeGrants(
     resourceType: string,
     resourceId?: string,
-    manager?: EntityManager,
+    manager?: Transaction,
   ): Promise<void> {
     await this.grants.deleteByResource(resourceType, resourceId, manager);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, ErrorMessages, type AuthenticatedUser } from '@atrium/common';
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '@atrium/database';
 import type { AccessGrant } from './access-grant.model.js';
 import { AccessControlService } from './access-control.service.js';
 import {
@@ -357,7 +357,7 @@ export class ModelsService {
     user: AuthenticatedUser,
     model: WorkspaceModel,
     grants: unknown[],
-    manager: EntityManager,
+    manager: Transaction,
   ): Promise<void> {
     const allowed = await this.access.filterAllowedGrants(user, grants, PUBLIC_MODELS_PERMISSION);
     await this.access.setGrants(MODEL_RESOURCE, model.id, allowed, manager);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock, newId, NotFoundError, ErrorMessages } from '@atrium/common';
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '@atrium/database';
 import { SettingsService } from '@atrium/settings';
 import { UserEventsService } from './user-events.service.js';
 import {
@@ -100,7 +100,7 @@ export class UsersService {
   }
 
   /** Inserts a user (inside the caller's transaction when given). Emails are stored lowercased. */
-  async create(input: NewUser, manager?: EntityManager): Promise<UserRecord> {
+  async create(input: NewUser, manager?: Transaction): Promise<UserRecord> {
     const now = this.clock.nowSeconds();
     const user: UserRecord = {
       id: input.id ?? newId(),
@@ -177,7 +177,7 @@ export class UsersService {
     return deleted;
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(work: (manager: Transaction) => Promise<T>): Promise<T> {
     return this.users.transaction(work);
   }
 }
