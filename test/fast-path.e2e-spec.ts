@@ -1,16 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TracingService } from '@atrium/observability';
 import { bootApp, type BootedApp } from './harness/boot-app.js';
 import { addUser, signup, type Account } from './auth-fixtures.js';
 import { startFakeOllama, startFakeOpenAI, type FakeServer } from './fakes/fake-model-server.js';
+import { startOtlpHttpReceiver, type ReceivedSpan } from './otel-receiver.js';
 
 /**
  * The raw node:http fast path (apps/api/src/fast-path): it really serves the hot routes
  * (Express never sees them), and it answers exactly as Express/Nest does (ENABLE_FAST_PATH=false
  * on the same database and upstreams): status, body and the headers that matter, for success,
- * every auth refusal, bad JSON, oversized bodies, CORS and request ids. The audit log turns it off.
+ * every auth refusal, bad JSON, oversized bodies, CORS and request ids; with the audit log and
+ * OpenTelemetry on it writes the same audit records and HTTP spans.
  */
 describe('fast path', () => {
   let ollama: FakeServer;
@@ -288,24 +292,122 @@ describe('fast path', () => {
     expect(lines(viaFast.body)).toBe(lines(viaNest.body));
   });
 
-  it('stays off when the audit log needs the full pipeline', async () => {
-    const audited = await bootApp({
-      listen: true,
-      dataDir,
-      env: env({ AUDIT_LOG_LEVEL: 'METADATA' }),
-    });
-    const handle = expressCalls(audited);
-    try {
-      const response = await send(audited, {
-        method: 'GET',
-        path: '/api/models',
-        headers: auth(admin),
+  it('keeps the audit log and the HTTP span: the same records and spans as Nest', async () => {
+    /** Boots an app with the audit log at REQUEST_RESPONSE and traces on, runs `calls`, closes it. */
+    const observe = async (fastPath: boolean, traceId: string) => {
+      const receiver = await startOtlpHttpReceiver();
+      const auditFile = join(dataDir, `audit-${fastPath ? 'fast' : 'nest'}.log`);
+      const booted = await bootApp({
+        listen: true,
+        dataDir,
+        env: env({
+          ENABLE_FAST_PATH: String(fastPath),
+          AUDIT_LOG_LEVEL: 'REQUEST_RESPONSE',
+          AUDIT_LOGS_FILE_PATH: auditFile,
+          ENABLE_AUDIT_GET_REQUESTS: 'true',
+          ENABLE_OTEL: 'true',
+          ENABLE_OTEL_TRACES: 'true',
+          ENABLE_OTEL_METRICS: 'false',
+          OTEL_OTLP_SPAN_EXPORTER: 'http',
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        }),
       });
-      expect(response.status).toBe(200);
-      expect(handle).toHaveBeenCalledTimes(1);
-    } finally {
-      handle.mockRestore();
-      await audited.close();
-    }
+      const handle = expressCalls(booted);
+      try {
+        const headers = {
+          ...auth(admin),
+          traceparent: `00-${traceId}-${'ab'.repeat(8)}-01`,
+          'x-forwarded-for': '203.0.113.9, 10.0.0.1',
+          'x-forwarded-proto': 'https',
+          'user-agent': 'fast-path-test',
+        };
+        const chatCall = await send(booted, {
+          method: 'POST',
+          path: '/openai/chat/completions',
+          headers,
+          // `api_key` is a secret by name: masked in the record, and wherever the reply echoes it.
+          body: JSON.stringify({
+            model: 'gpt-4o',
+            messages: [{ role: 'user', content: 'hi' }],
+            api_key: 'sk-never-logged',
+          }),
+        });
+        expect(chatCall.status).toBe(200);
+        expect((await send(booted, { method: 'GET', path: '/api/models', headers })).status).toBe(
+          200,
+        );
+        expect(handle).toHaveBeenCalledTimes(fastPath ? 0 : 2);
+        await booted.app.get(TracingService).flush();
+      } finally {
+        handle.mockRestore();
+        await booted.close();
+      }
+      // Per-app values: record id, time, the listening port and Ollama list fetch times.
+      const records = readFileSync(auditFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line): Record<string, unknown> => {
+          const { id, timestamp, ...rest } = JSON.parse(
+            line.replace(/\\"created\\":\d+/g, '\\"created\\":0'),
+          ) as Record<string, unknown>;
+          expect(id).toEqual(expect.any(String));
+          expect(timestamp).toEqual(expect.any(Number));
+          return { ...rest, request_uri: String(rest.request_uri).replace(/:\d+\//, ':PORT/') };
+        });
+      const spans = receiver.spans().filter((span) => span.traceId === traceId);
+      await receiver.close();
+      return { records, spans };
+    };
+
+    const traceIds = [randomBytes(16).toString('hex'), randomBytes(16).toString('hex')];
+    const viaFast = await observe(true, traceIds[0]);
+    const viaNest = await observe(false, traceIds[1]);
+
+    expect(viaFast.records).toHaveLength(2);
+    expect(viaFast.records).toEqual(viaNest.records);
+    const [chatRecord, modelsRecord] = viaFast.records;
+    expect(chatRecord).toMatchObject({
+      verb: 'POST',
+      request_uri: 'https://127.0.0.1:PORT/openai/chat/completions',
+      source_ip: '203.0.113.9',
+      user_agent: 'fast-path-test',
+      response_status_code: 200,
+      user: { id: admin.id, role: 'admin' },
+      extra: { request_id: 'fixed-request-id' },
+    });
+    expect(String(chatRecord.request_object)).toContain('"api_key":"********"');
+    expect(JSON.stringify(viaFast.records)).not.toContain('sk-never-logged');
+    expect(modelsRecord).toMatchObject({ verb: 'GET', request_object: '' });
+
+    // SERVER spans: same names and attributes, children of the caller's traceparent; the model
+    // call's CLIENT span is a child of its request's SERVER span.
+    const serverSpans = (spans: ReceivedSpan[]) =>
+      spans
+        .filter((span) => span.kind === 2)
+        .map((span) => ({
+          name: span.name,
+          parentSpanId: span.parentSpanId,
+          attributes: span.attributes,
+        }));
+    expect(serverSpans(viaFast.spans).map((span) => span.name)).toEqual([
+      'POST /openai/chat/completions',
+      'GET /api/models',
+    ]);
+    expect(serverSpans(viaFast.spans)).toEqual(serverSpans(viaNest.spans));
+    expect(serverSpans(viaFast.spans)[0]).toMatchObject({
+      parentSpanId: 'ab'.repeat(8),
+      attributes: {
+        'http.route': '/openai/chat/completions',
+        'http.response.status_code': 200,
+        'url.scheme': 'https',
+        'client.address': '203.0.113.9',
+        'client.user.id': admin.id,
+        'client.auth.type': 'jwt',
+        'atrium.request_id': 'fixed-request-id',
+      },
+    });
+    const chatServer = viaFast.spans.find((span) => span.name === 'POST /openai/chat/completions');
+    const modelCall = viaFast.spans.find((span) => span.kind === 3);
+    expect(modelCall?.parentSpanId).toBe(chatServer?.spanId);
   });
 });

@@ -9,6 +9,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '@atrium/config';
 import { UsersModule } from '@atrium/users';
 import { AuditLogMiddleware } from './audit-log/audit-log.middleware.js';
+import { AuditLogRecorder } from './audit-log/audit-log-recorder.js';
 import { AuditLogWriter } from './audit-log/audit-log.writer.js';
 import { AuditEventsRepository } from './audit-trail/audit-events.repository.js';
 import { AuditTrailController } from './audit-trail/audit-trail.controller.js';
@@ -41,6 +42,7 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new AuditLogWriter(config.observability.audit),
     },
+    AuditLogRecorder,
     AuditLogMiddleware,
     AuditEventsRepository,
     AuditTrailService,
@@ -55,6 +57,7 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
   ],
   exports: [
     AuditLogWriter,
+    AuditLogRecorder,
     AuditTrailService,
     AtriumMetrics,
     AtriumLogger,

@@ -18,6 +18,9 @@ import {
 import {
   acceptableRequestId,
   AtriumMetrics,
+  AuditLogRecorder,
+  inHttpServerSpan,
+  maskSecrets,
   REQUEST_ID_HEADER,
   runWithRequestContext,
 } from '@atrium/observability';
@@ -35,7 +38,13 @@ export interface FastPathDependencies {
   bodyLimit: number;
   /** CUSTOM_API_KEY_HEADER, lower-cased. */
   apiKeyHeader: string;
+  /** Open WebUI's audit log, when AUDIT_LOG_LEVEL is not NONE. */
+  audit?: AuditLogRecorder;
+  /** OpenTelemetry traces are on: each request gets its HTTP SERVER span. */
+  tracing: boolean;
 }
+
+type FastRequest = IncomingMessage & { user?: AuthenticatedUser; requestId?: string };
 
 /** Every fast route is @Auth(): a verified (non-pending) user. */
 const VERIFIED: AuthRequirement = { level: 'verified' };
@@ -44,16 +53,27 @@ const VERIFIED: AuthRequirement = { level: 'verified' };
  * Serves the hot routes without Express/Nest, replaying the pipeline they would go through in
  * the same order with the same shared code: JSON body parser (its errors answered before
  * anything else, without CORS or request id, as in Express), cookie parser, CORS, request id +
- * logging context, HTTP metrics, the auth guard's checks, the handler, HttpExceptionFilter's
- * error mapping. `handle` returns false, before touching the request, for anything else.
+ * logging context, HTTP server span, HTTP metrics, audit log, the auth guard's checks, the
+ * handler, HttpExceptionFilter's error mapping. `handle` returns false, before touching the request, for anything else.
  */
 export class FastPath {
   private readonly logger = new Logger('FastPath');
   private readonly parseCookies = cookieParser();
   private readonly routes = new Map<string, FastRoute>();
+  /** Routes the audit log records when a credential is presented (decided once: fixed paths). */
+  private readonly auditedRoutes = new Set<FastRoute>();
 
   constructor(private readonly deps: FastPathDependencies) {
-    for (const route of deps.routes) this.routes.set(`${route.method} ${route.path}`, route);
+    for (const route of deps.routes) {
+      this.routes.set(`${route.method} ${route.path}`, route);
+      const audited = deps.audit?.wants({
+        method: route.method,
+        path: route.path,
+        hasAuthorizationHeader: true,
+        hasTokenCookie: true,
+      });
+      if (audited) this.auditedRoutes.add(route);
+    }
   }
 
   /** True when the request is (being) served here; false leaves it untouched for Express. */
@@ -86,25 +106,72 @@ export class FastPath {
     applyCorsHeaders(this.deps.corsOrigins, request, response);
     const requestId = acceptableRequestId(request.headers['x-request-id']) ?? randomUUID();
     response.setHeader(REQUEST_ID_HEADER, requestId);
-    this.timeRequest(route, request, response);
+    const fast = request as FastRequest;
+    fast.requestId = requestId;
+    const sourceIp = clientIp(request);
     const call: Partial<FastCall> = { request, response, body };
-    await runWithRequestContext(
+    const work = () =>
+      runWithRequestContext(
+        {
+          requestId,
+          sourceIp,
+          userAgent: request.headers['user-agent'] ?? null,
+          user: () => call.user,
+        },
+        async () => {
+          this.timeRequest(route, request, response);
+          this.audit(route, fast, response, sourceIp, body);
+          try {
+            call.user = await this.authenticate(request, route.path);
+            fast.user = call.user;
+            await route.handle(call as FastCall);
+          } catch (error) {
+            this.fail(error, request, response);
+          }
+        },
+      );
+    if (!this.deps.tracing) {
+      await work();
+      return;
+    }
+    await inHttpServerSpan(
+      fast,
+      response,
       {
-        requestId,
-        sourceIp: clientIp(request),
-        userAgent: request.headers['user-agent'] ?? null,
-        user: () => call.user,
+        path: route.path,
+        scheme: requestScheme(request),
+        clientAddress: sourceIp ?? '',
+        route: () => route.path,
       },
-      async () => {
-        try {
-          call.user = await this.authenticate(request, route.path);
-          (request as IncomingMessage & { user?: AuthenticatedUser }).user = call.user;
-          await route.handle(call as FastCall);
-        } catch (error) {
-          this.fail(error, request, response);
-        }
-      },
+      work,
     );
+  }
+
+  /**
+   * AuditLogMiddleware's part: the same recorder, fed what this pipeline already parsed. Fast
+   * routes are none of the always-audited sign-in paths, so only callers presenting a
+   * credential (Authorization header or `token` cookie) are audited, as the policy says.
+   */
+  private audit(
+    route: FastRoute,
+    request: FastRequest,
+    response: ServerResponse,
+    sourceIp: string | null,
+    body: unknown,
+  ): void {
+    const audit = this.deps.audit;
+    if (!audit || !this.auditedRoutes.has(route)) return;
+    const cookies = (request as Request).cookies as Record<string, unknown> | undefined;
+    if (!request.headers.authorization && !cookies?.token) return;
+    audit.watch({
+      request,
+      response,
+      uri: `${requestScheme(request)}://${request.headers.host ?? ''}${request.url ?? ''}`,
+      sourceIp,
+      body,
+      // Fast routes take JSON only: the body as Express's JSON parser would have left it.
+      bodyText: () => (body === undefined ? '' : JSON.stringify(maskSecrets(body))),
+    });
   }
 
   /** The auth guard for an @Auth() route (trusted headers are off: see installFastPath). */
@@ -152,6 +219,14 @@ export class FastPath {
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     sendJson(response, status, body);
   }
+}
+
+/** Express's `req.protocol` with 'trust proxy' on: X-Forwarded-Proto's first entry, else the socket's. */
+function requestScheme(request: IncomingMessage): string {
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  if (first) return first;
+  return (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 }
 
 /** Express's `req.ip` with 'trust proxy' on: the left-most X-Forwarded-For entry, else the peer. */

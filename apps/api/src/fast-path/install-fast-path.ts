@@ -2,7 +2,7 @@ import type { RequestListener, Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CallerAuthenticator } from '@atrium/auth';
 import type { AppConfig } from '@atrium/config';
-import { AtriumMetrics } from '@atrium/observability';
+import { AtriumMetrics, AuditLogRecorder } from '@atrium/observability';
 import { ModelsService, ProviderRelayService } from '@atrium/providers';
 import { ChatTasksService } from '@atrium/tasks';
 import { PermissionsService } from '@atrium/users';
@@ -12,18 +12,12 @@ import { fastRoutes } from './fast-path-routes.js';
 import { bodyLimitBytes } from './json-body.js';
 
 /**
- * Whether the fast path may run. It replays only the default pipeline, so it stays off when
- * something needs the full Nest one: the audit log (AUDIT_LOG_LEVEL other than NONE captures
- * bodies in its middleware), OpenTelemetry (HTTP server spans come from a middleware) and
- * trusted headers (a mismatch clears cookies through Express's response helpers).
+ * Whether the fast path may run. It replays the Nest pipeline of its routes (audit log and
+ * HTTP server spans included), except trusted headers: a mismatch clears cookies through
+ * Express's response helpers, so with WEBUI_AUTH_TRUSTED_EMAIL_HEADER set it stays off.
  */
 export function fastPathEnabled(config: AppConfig): boolean {
-  return (
-    config.providers.fastPath &&
-    config.observability.audit.level === 'NONE' &&
-    !config.observability.otel.enabled &&
-    !config.trustedHeaders.emailHeader
-  );
+  return config.providers.fastPath && !config.trustedHeaders.emailHeader;
 }
 
 /**
@@ -45,6 +39,8 @@ export function installFastPath(app: NestExpressApplication, config: AppConfig):
     corsOrigins: corsOptionsFor(config.server.corsAllowOrigins).origin,
     bodyLimit: bodyLimitBytes(config.server.requestBodyLimit),
     apiKeyHeader: config.auth.customApiKeyHeader.toLowerCase(),
+    audit: config.observability.audit.level === 'NONE' ? undefined : app.get(AuditLogRecorder),
+    tracing: config.observability.otel.enabled && config.observability.otel.traces,
   });
   const server: Server = app.getHttpServer();
   const fallback = server.listeners('request') as RequestListener[];

@@ -1,29 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, type AuditConfig } from '@atrium/config';
+import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { AuthenticatedUser } from '@atrium/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { AuditLogEntry } from './audit-log-entry.js';
-import { AuditLogPolicy } from './audit-log-policy.js';
-import { AuditLogWriter } from './audit-log.writer.js';
+import { AuditLogRecorder } from './audit-log-recorder.js';
 import { RequestBodyCapture } from './request-body-capture.js';
-import { ResponseCapture } from './response-capture.js';
-import {
-  maskKnownValues,
-  maskMultipartText,
-  maskSecrets,
-  maskSecretText,
-  maskUrl,
-  secretValuesOf,
-} from './secret-masking.js';
+import { maskMultipartText, maskSecrets, maskSecretText } from './secret-masking.js';
 
 type AuditedRequest = Request & { user?: AuthenticatedUser; requestId?: string };
-
-/** The first `limit` bytes of a text as UTF-8, a cut character replaced as Python's errors="replace". */
-export function truncateUtf8(text: string, limit: number): string {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length <= limit ? text : bytes.subarray(0, limit).toString('utf8');
-}
 
 /** A body is coming that no body parser has read (multipart, octet stream, text...). */
 function hasUnparsedBody(request: Request): boolean {
@@ -60,81 +42,35 @@ export function requestBodyText(request: Request, raw?: RequestBodyCapture): str
 }
 
 /**
- * Open WebUI's audit log (AuditLoggingMiddleware): one JSON line per audited request, written
- * after the response, at the AUDIT_LOG_LEVEL detail. A middleware rather than an interceptor so
+ * Open WebUI's audit log on the Express pipeline: a middleware rather than an interceptor so
  * requests refused by the guard, unknown routes and exception-filter statuses are audited too.
+ * What is recorded is AuditLogRecorder's business (the fast path feeds it the same way).
  */
 @Injectable()
 export class AuditLogMiddleware implements NestMiddleware {
-  private readonly audit: AuditConfig;
-  private readonly policy: AuditLogPolicy;
-
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly writer: AuditLogWriter,
-  ) {
-    this.audit = config.observability.audit;
-    this.policy = new AuditLogPolicy(this.audit);
-  }
+  constructor(private readonly recorder: AuditLogRecorder) {}
 
   use(request: AuditedRequest, response: Response, next: NextFunction): void {
-    const audited = this.policy.shouldAudit({
+    const audited = this.recorder.wants({
       method: request.method,
       path: request.originalUrl.split('?', 1)[0],
       hasAuthorizationHeader: Boolean(request.headers.authorization),
       hasTokenCookie: Boolean((request.cookies as Record<string, unknown> | undefined)?.token),
     });
     if (audited) {
-      const withRequest = this.audit.level === 'REQUEST' || this.audit.level === 'REQUEST_RESPONSE';
       const rawBody =
-        withRequest && hasUnparsedBody(request)
-          ? new RequestBodyCapture(request, this.audit.maxBodyLogSize)
+        this.recorder.recordsRequestBody && hasUnparsedBody(request)
+          ? new RequestBodyCapture(request, this.recorder.maxBodyLogSize)
           : undefined;
-      const capture =
-        this.audit.level === 'REQUEST_RESPONSE'
-          ? new ResponseCapture(response, this.audit.maxBodyLogSize)
-          : undefined;
-      let recorded = false;
-      const record = () => {
-        if (recorded) return;
-        recorded = true;
-        this.record(request, response, capture, rawBody);
-      };
-      response.once('finish', record);
-      response.once('close', record);
+      this.recorder.watch({
+        request,
+        response,
+        uri: `${request.protocol}://${request.get('host') ?? ''}${request.originalUrl}`,
+        sourceIp: request.ip ?? request.socket.remoteAddress ?? null,
+        body: request.body,
+        bodyText: () => requestBodyText(request, rawBody),
+      });
     }
     next();
-  }
-
-  private record(
-    request: AuditedRequest,
-    response: Response,
-    capture?: ResponseCapture,
-    rawBody?: RequestBodyCapture,
-  ): void {
-    const level = this.audit.level;
-    const withRequest = level === 'REQUEST' || level === 'REQUEST_RESPONSE';
-    const user = request.user;
-    const entry: AuditLogEntry = {
-      id: randomUUID(),
-      timestamp: Math.floor(Date.now() / 1000),
-      user: user ? { id: user.id, name: user.name, email: user.email, role: user.role } : {},
-      audit_level: level,
-      verb: request.method,
-      request_uri: maskUrl(
-        `${request.protocol}://${request.get('host') ?? ''}${request.originalUrl}`,
-      ),
-      response_status_code: capture ? response.statusCode : null,
-      source_ip: request.ip ?? request.socket.remoteAddress ?? null,
-      user_agent: request.headers['user-agent'] ?? null,
-      request_object: withRequest
-        ? truncateUtf8(requestBodyText(request, rawBody), this.audit.maxBodyLogSize)
-        : '',
-      response_object: capture
-        ? maskKnownValues(maskSecretText(capture.text()), secretValuesOf(request.body))
-        : '',
-      extra: request.requestId ? { request_id: request.requestId } : {},
-    };
-    this.writer.write(entry);
   }
 }

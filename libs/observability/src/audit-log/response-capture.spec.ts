@@ -1,6 +1,5 @@
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Response } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResponseCapture } from './response-capture.js';
 
@@ -20,7 +19,7 @@ describe('ResponseCapture', () => {
     let captured = '';
     let heapGrowth = 0;
     server = createServer((_request, response) => {
-      const capture = new ResponseCapture(response as unknown as Response, 2048);
+      const capture = new ResponseCapture(response, 2048);
       const heapBefore = process.memoryUsage().heapUsed;
       let sent = 0;
       const pump = () => {
@@ -69,7 +68,7 @@ describe('ResponseCapture', () => {
   it('captures strings and cuts a multi-byte character at the limit', async () => {
     let captured = '';
     server = createServer((_request, response) => {
-      const capture = new ResponseCapture(response as unknown as Response, 5);
+      const capture = new ResponseCapture(response, 5);
       response.write('abcd');
       response.end('é and more', () => (captured = capture.text()));
     });

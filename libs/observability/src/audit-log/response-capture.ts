@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /**
  * Keeps the first `limit` bytes a response writes, by wrapping its write/end. Chunks pass
@@ -10,20 +10,20 @@ export class ResponseCapture {
   private captured = 0;
 
   constructor(
-    response: Response,
+    response: ServerResponse,
     private readonly limit: number,
   ) {
     if (limit <= 0) return;
     const write = response.write.bind(response) as (...args: unknown[]) => boolean;
-    const end = response.end.bind(response) as (...args: unknown[]) => Response;
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.write = ((...args: unknown[]) => {
       this.keep(args[0], args[1]);
       return write(...args);
-    }) as Response['write'];
+    }) as ServerResponse['write'];
     response.end = ((...args: unknown[]) => {
       if (typeof args[0] !== 'function') this.keep(args[0], args[1]);
       return end(...args);
-    }) as Response['end'];
+    }) as ServerResponse['end'];
   }
 
   /** The captured bytes as UTF-8 (a character cut at the limit becomes U+FFFD). */

@@ -1,14 +1,10 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Attributes, Meter } from '@opentelemetry/api';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   METRIC_DEFINITIONS,
   type MetricDefinition,
   type MetricName,
 } from './metric-definitions.js';
-
-/** An OpenTelemetry instrument as the facade uses it (histogram.record or counter.add). */
-type OtelRecorder = (value: number, attributes: Attributes) => void;
 
 /** The prom-client calls the facade makes (histogram.observe, counter/gauge inc, gauge dec). */
 interface PromInstrument {
@@ -19,9 +15,9 @@ interface PromInstrument {
 
 /**
  * The one metrics facade: every Atrium metric (metric-definitions.ts) on a prom-client registry
- * of its own (GET /metrics; two apps in one process do not collide) and, once an OpenTelemetry
- * meter is attached (ENABLE_OTEL_METRICS), on the same-named OTel instruments exported over OTLP.
- * Libraries inject this class and call the helpers below:
+ * of its own (GET /metrics; two apps in one process do not collide). With ENABLE_OTEL_METRICS the
+ * OTLP exporter reads that same registry at each collection (PrometheusMetricProducer), so a
+ * measurement is recorded once. Libraries inject this class and call the helpers below:
  *
  * | helper                         | who calls it                                                |
  * |--------------------------------|-------------------------------------------------------------|
@@ -36,8 +32,9 @@ interface PromInstrument {
 @Injectable()
 export class AtriumMetrics implements OnModuleDestroy {
   readonly registry = new Registry();
+  /** Epoch ms before any measurement: the start of every cumulative series exported over OTLP. */
+  readonly startTime = performance.timeOrigin + performance.now();
   private readonly prom = new Map<MetricName, PromInstrument>();
-  private otel?: Map<MetricName, OtelRecorder>;
 
   constructor() {
     for (const [name, definition] of Object.entries(METRIC_DEFINITIONS) as [
@@ -47,35 +44,6 @@ export class AtriumMetrics implements OnModuleDestroy {
       this.prom.set(name, this.promInstrument(definition));
     }
     collectDefaultMetrics({ register: this.registry });
-  }
-
-  /** Mirrors every measurement from now on to OpenTelemetry instruments made by `meter`. */
-  attachMeter(meter: Meter): void {
-    const otel = new Map<MetricName, OtelRecorder>();
-    for (const [name, definition] of Object.entries(METRIC_DEFINITIONS) as [
-      MetricName,
-      MetricDefinition,
-    ][]) {
-      const options = { description: definition.help, unit: definition.unit };
-      if (definition.kind === 'histogram') {
-        const histogram = meter.createHistogram(definition.otel, {
-          ...options,
-          advice: { explicitBucketBoundaries: [...(definition.buckets ?? [])] },
-        });
-        otel.set(name, (value, attributes) => histogram.record(value, attributes));
-      } else if (definition.kind === 'counter') {
-        const counter = meter.createCounter(definition.otel, options);
-        otel.set(name, (value, attributes) => counter.add(value, attributes));
-      } else {
-        const updown = meter.createUpDownCounter(definition.otel, options);
-        otel.set(name, (value, attributes) => updown.add(value, attributes));
-      }
-    }
-    this.otel = otel;
-  }
-
-  detachMeter(): void {
-    this.otel = undefined;
   }
 
   observeHttpRequest(method: string, route: string, statusCode: number, seconds: number): void {
@@ -126,7 +94,6 @@ export class AtriumMetrics implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.otel = undefined;
     this.registry.clear();
   }
 
@@ -138,13 +105,6 @@ export class AtriumMetrics implements OnModuleDestroy {
     if (definition.kind === 'histogram') prom.observe!(labels, value);
     else if (value >= 0) prom.inc!(labels, value);
     else prom.dec!(labels, -value);
-    const otel = this.otel?.get(name);
-    if (otel) {
-      const attributes: Attributes = {};
-      const keys = definition.otelAttributes ?? definition.labels;
-      keys.forEach((key, index) => (attributes[key] = values[index]));
-      otel(value, attributes);
-    }
   }
 
   private promInstrument(definition: MetricDefinition): PromInstrument {

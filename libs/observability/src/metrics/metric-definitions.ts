@@ -1,7 +1,7 @@
 /**
  * Every Atrium metric, defined once. AtriumMetrics builds the prom-client instrument (GET
- * /metrics) and, when ENABLE_OTEL_METRICS is on, the OpenTelemetry instrument (OTLP) from the
- * same definition, so both exports carry the same measurements.
+ * /metrics) from it and, when ENABLE_OTEL_METRICS is on, PrometheusMetricProducer exports that
+ * instrument's series over OTLP under the OTel name, unit and attribute keys given here.
  */
 export interface MetricDefinition {
   kind: 'histogram' | 'counter' | 'updown';

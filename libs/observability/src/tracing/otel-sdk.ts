@@ -1,8 +1,8 @@
 import type { OtelConfig } from '@atrium/config';
-import type { Meter } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { PrometheusMetricSource } from '../metrics/prometheus-metric-producer.js';
 import { resetTracers } from './tracers.js';
 
 /** A started OpenTelemetry SDK. */
@@ -49,8 +49,6 @@ export interface OtelLogLine {
 
 /** What a started SDK gives the app: ways to flush and stop, and the signals that are on. */
 export interface OtelSignals extends OtelHandle {
-  /** Present when ENABLE_OTEL_METRICS: the meter the metrics facade mirrors to. */
-  meter?: Meter;
   /** Present when ENABLE_OTEL_LOGS: emits one log record (trace-correlated by the active context). */
   emitLog?: (line: OtelLogLine) => void;
 }
@@ -117,11 +115,15 @@ async function logExporter(settings: ExporterSettings): Promise<LogRecordExporte
 /**
  * Loads and starts @opentelemetry/sdk-node with an OTLP exporter (grpc or http, as
  * OTEL_OTLP_SPAN_EXPORTER says) for each signal that is on: traces (ENABLE_OTEL_TRACES),
- * metrics (ENABLE_OTEL_METRICS, every OTEL_METRICS_EXPORT_INTERVAL_MILLIS) and logs
- * (ENABLE_OTEL_LOGS). Every component is given explicitly, so the SDK never falls back to its
- * own OTEL_*_EXPORTER defaults. Imported dynamically: with ENABLE_OTEL off nothing is loaded.
+ * metrics (ENABLE_OTEL_METRICS: `metrics`' prom-client registry, read every
+ * OTEL_METRICS_EXPORT_INTERVAL_MILLIS) and logs (ENABLE_OTEL_LOGS). Every component is given
+ * explicitly, so the SDK never falls back to its own OTEL_*_EXPORTER defaults. Imported
+ * dynamically: with ENABLE_OTEL off nothing is loaded.
  */
-export async function startOtel(config: OtelConfig): Promise<OtelSignals> {
+export async function startOtel(
+  config: OtelConfig,
+  metrics: PrometheusMetricSource,
+): Promise<OtelSignals> {
   const [{ NodeSDK }, { resourceFromAttributes }, base, api] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/resources'),
@@ -149,9 +151,13 @@ export async function startOtel(config: OtelConfig): Promise<OtelSignals> {
   }
   const metricReaders = [];
   if (config.metrics) {
-    const { PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
+    const [{ PeriodicExportingMetricReader }, { PrometheusMetricProducer }] = await Promise.all([
+      import('@opentelemetry/sdk-metrics'),
+      import('../metrics/prometheus-metric-producer.js'),
+    ]);
     const reader = new PeriodicExportingMetricReader({
       exporter: await metricExporter(settings),
+      metricProducers: [new PrometheusMetricProducer(metrics)],
       exportIntervalMillis: config.metricsExportIntervalMillis,
       exportTimeoutMillis: Math.min(30_000, config.metricsExportIntervalMillis),
     });
@@ -195,7 +201,6 @@ export async function startOtel(config: OtelConfig): Promise<OtelSignals> {
       if (config.logs) (await import('@opentelemetry/api-logs')).logs.disable();
     },
   };
-  if (config.metrics) signals.meter = api.metrics.getMeter('atrium');
   if (config.logs) {
     const { logs } = await import('@opentelemetry/api-logs');
     const logger = logs.getLogger('atrium');

@@ -18,7 +18,8 @@ import { tracerOf } from './tracers.js';
 /**
  * Starts OpenTelemetry when ENABLE_OTEL and at least one of ENABLE_OTEL_TRACES / _METRICS /
  * _LOGS are on (loading the SDK only then) and stops it with the app: traces get database and
- * Redis spans, the metrics facade mirrors to an OTel meter, the logger to OTel log records.
+ * Redis spans, OTLP metrics are read from the metrics facade's registry, the logger mirrors to
+ * OTel log records.
  * Spans are made through @opentelemetry/api, which is a no-op until an SDK registers.
  */
 @Injectable()
@@ -43,7 +44,7 @@ export class TracingService implements OnModuleInit, OnModuleDestroy {
     const otel = this.config.observability.otel;
     if (!otel.enabled || !(otel.traces || otel.metrics || otel.logs)) return;
     const { startOtel } = await import('./otel-sdk.js');
-    this.signals = await startOtel(otel);
+    this.signals = await startOtel(otel, this.metrics);
     if (otel.traces) {
       if (this.dataSource) {
         const { traceDatabaseQueries } = await import('./database-tracing.js');
@@ -52,7 +53,6 @@ export class TracingService implements OnModuleInit, OnModuleDestroy {
       const { traceRedisCommands } = await import('./redis-tracing.js');
       await traceRedisCommands();
     }
-    if (this.signals.meter) this.metrics.attachMeter(this.signals.meter);
     if (this.signals.emitLog) this.atriumLogger.attachOtel(this.signals.emitLog);
     const on = (['traces', 'metrics', 'logs'] as const).filter((signal) => otel[signal]);
     this.logger.log(
@@ -94,7 +94,6 @@ export class TracingService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (!this.signals) return;
-    this.metrics.detachMeter();
     this.atriumLogger.attachOtel(undefined);
     const signals = this.signals;
     this.signals = undefined;
