@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCallTelemetry, outgoingTraceHeaders, TracingService } from '@atrium/observability';
 import { bootApp, type BootedApp } from './harness/boot-app.js';
 import { bearer, signup, type Account } from './auth-fixtures.js';
+import { decodeOtlpHttpBody } from './support/otlp-protobuf.js';
 
 /**
  * OpenTelemetry: with ENABLE_OTEL on, each HTTP request becomes a SERVER span exported over
- * OTLP/HTTP to a loopback receiver (decoded here), continuing the caller's W3C trace context
- * and carrying Open WebUI's client attributes; with it off nothing is loaded or sent.
+ * OTLP/HTTP (protobuf, as Open WebUI's exporter) to a loopback receiver (decoded here),
+ * continuing the caller's W3C trace context and carrying Open WebUI's client attributes; with
+ * it off nothing is loaded or sent.
  */
 interface OtlpValue {
   stringValue?: string;
@@ -46,12 +48,14 @@ async function startReceiver() {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const path = request.url ?? '';
+      const body = Buffer.concat(chunks);
       exports.push({
-        path: request.url ?? '',
+        path,
         headers: request.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport,
+        body: decodeOtlpHttpBody(path, request.headers['content-type'], body) as OtlpExport,
       });
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -136,6 +140,8 @@ describe('OpenTelemetry tracing over OTLP/HTTP', () => {
     expect(signupSpan).toBeDefined();
     expect(attributesOf(signupSpan!.attributes)['http.response.status_code']).toBe(200);
     expect(receiver.exports[0].path).toBe('/v1/traces');
+    // OTLP/HTTP in protobuf, as Open WebUI's `otlp.proto.http` exporters send it.
+    expect(receiver.exports[0].headers['content-type']).toBe('application/x-protobuf');
     expect(receiver.exports[0].headers.authorization).toBe(
       `Basic ${Buffer.from('collector:collector-pass').toString('base64')}`,
     );

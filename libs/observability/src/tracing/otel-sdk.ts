@@ -53,6 +53,11 @@ export interface OtelSignals extends OtelHandle {
   emitLog?: (line: OtelLogLine) => void;
 }
 
+/**
+ * How to reach the collector. `http` is OTLP/HTTP with protobuf bodies
+ * (`application/x-protobuf`), the OTLP default and what Open WebUI's Python
+ * `otlp.proto.http` exporters send; `grpc` is OTLP/gRPC.
+ */
 interface ExporterSettings {
   protocol: 'grpc' | 'http';
   endpoint: string;
@@ -78,7 +83,7 @@ async function grpcOptions(settings: ExporterSettings) {
 
 async function spanExporter(settings: ExporterSettings): Promise<SpanExporter> {
   if (settings.protocol === 'http') {
-    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
     return new OTLPTraceExporter({
       url: httpSignalUrl(settings.endpoint, 'traces'),
       headers: settings.headers,
@@ -90,7 +95,7 @@ async function spanExporter(settings: ExporterSettings): Promise<SpanExporter> {
 
 async function metricExporter(settings: ExporterSettings): Promise<PushMetricExporter> {
   if (settings.protocol === 'http') {
-    const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
+    const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
     return new OTLPMetricExporter({
       url: httpSignalUrl(settings.endpoint, 'metrics'),
       headers: settings.headers,
@@ -102,7 +107,7 @@ async function metricExporter(settings: ExporterSettings): Promise<PushMetricExp
 
 async function logExporter(settings: ExporterSettings): Promise<LogRecordExporter> {
   if (settings.protocol === 'http') {
-    const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-http');
+    const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-proto');
     return new OTLPLogExporter({
       url: httpSignalUrl(settings.endpoint, 'logs'),
       headers: settings.headers,
@@ -113,7 +118,7 @@ async function logExporter(settings: ExporterSettings): Promise<LogRecordExporte
 }
 
 /**
- * Loads and starts @opentelemetry/sdk-node with an OTLP exporter (grpc or http, as
+ * Loads and starts @opentelemetry/sdk-node with an OTLP exporter (grpc, or http/protobuf, as
  * OTEL_OTLP_SPAN_EXPORTER says) for each signal that is on: traces (ENABLE_OTEL_TRACES),
  * metrics (ENABLE_OTEL_METRICS: `metrics`' prom-client registry, read every
  * OTEL_METRICS_EXPORT_INTERVAL_MILLIS) and logs (ENABLE_OTEL_LOGS). Every component is given
