@@ -12,6 +12,10 @@
 //
 // ATRIUM_BENCH_ENTRY=<path to main.js> runs another build than dist/ (e.g. to compare two trees);
 // ATRIUM_BENCH_NODE_FLAGS adds V8/Node flags to the server (e.g. --cpu-prof).
+// ATRIUM_BENCH_WORKERS=N (N > 1) runs Atrium as a UVICORN_WORKERS=N cluster; it needs
+// ATRIUM_BENCH_REDIS_URL (passed as REDIS_URL with WEBSOCKET_MANAGER=redis and a REDIS_KEY_PREFIX
+// of its own). CPU and RSS are always summed over the server's process tree (primary + workers).
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +27,12 @@ import {
   PACED_TOKENS,
   startModelDouble,
 } from './support/model-double.mjs';
-import { cpuSeconds, watchRss } from './support/process-usage.mjs';
-import { rssMegabytes, SERVER_NODE_FLAGS, startServer } from './support/server-process.mjs';
+import { treeCpuSeconds as cpuSeconds, watchRss } from './support/process-usage.mjs';
+import {
+  SERVER_NODE_FLAGS,
+  startServer,
+  treeRssMegabytes as rssMegabytes,
+} from './support/server-process.mjs';
 
 const PACED_STREAMS = 500;
 const BURST_STREAMS = 200;
@@ -36,10 +44,38 @@ function percentile(samples, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** ATRIUM_BENCH_WORKERS: the environment that makes Atrium a cluster of that many workers. */
+function workersEnv() {
+  const workers = Number(process.env.ATRIUM_BENCH_WORKERS ?? '1');
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new Error(`ATRIUM_BENCH_WORKERS must be a positive integer, got ${workers}`);
+  }
+  if (workers === 1) return { workers, env: {} };
+  const redisUrl = process.env.ATRIUM_BENCH_REDIS_URL;
+  if (!redisUrl) throw new Error('ATRIUM_BENCH_WORKERS > 1 needs ATRIUM_BENCH_REDIS_URL');
+  return {
+    workers,
+    env: {
+      UVICORN_WORKERS: String(workers),
+      REDIS_URL: redisUrl,
+      WEBSOCKET_MANAGER: 'redis',
+      REDIS_KEY_PREFIX: `atrium-bench-${randomBytes(6).toString('hex')}`,
+    },
+  };
+}
+
 const round2 = (value) => Math.round(value * 100) / 100;
-const row = (metric, unit, value) => {
+/** Metric names of a cluster run say so, so they are not mistaken for single-process figures. */
+const rowFor = (suffix) => (metric, unit, value) => {
   const rounded = round2(value);
-  return { metric, unit, median: rounded, min: rounded, max: rounded, samples: [rounded] };
+  return {
+    metric: metric + suffix,
+    unit,
+    median: rounded,
+    min: rounded,
+    max: rounded,
+    samples: [rounded],
+  };
 };
 
 function assertClean(label, result, expected) {
@@ -65,6 +101,8 @@ export default {
     'paced 500 streams (TTFT added, CPU s, peak RSS), burst 200x256 tokens (tokens/s vs direct), /api/models req/s; direct vs through Atrium',
   needsBuild: true,
   async run({ root, runs = 5, log }) {
+    const cluster = workersEnv();
+    const row = rowFor(cluster.workers > 1 ? ` [${cluster.workers} workers]` : '');
     const rounds = Math.max(2, Math.round(runs / 2));
     const double = await startModelDouble();
     const generator = startLoadGenerator();
@@ -83,8 +121,10 @@ export default {
         OPENAI_API_BASE_URLS: `${double.url}/v1`,
         OPENAI_API_KEYS: 'sk-bench',
         MODELS_CACHE_TTL: '600',
+        ...cluster.env,
       },
     });
+    if (cluster.workers > 1) log(`Atrium runs as ${cluster.workers} workers (UVICORN_WORKERS)`);
     const rows = [];
     try {
       await server.waitFor200('/health');
@@ -132,7 +172,7 @@ export default {
         // RSS just before the load: what a previous phase left in the heap is not this phase's.
         const before = await rssMegabytes(server.pid);
         const cpuBefore = cpuSeconds(server.pid);
-        const rss = watchRss(server.pid);
+        const rss = watchRss(server.pid, 50, rssMegabytes);
         const through = await generator.run(job(route.through('paced'), paced));
         const peakRss = await rss.stop();
         const cpu = cpuSeconds(server.pid) - cpuBefore;

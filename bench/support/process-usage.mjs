@@ -1,7 +1,7 @@
 // CPU time and resident memory of another process, from /proc (Linux).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { rssMegabytes } from './server-process.mjs';
+import { processTree, rssMegabytes } from './server-process.mjs';
 
 let ticksPerSecond;
 function clockTicks() {
@@ -24,14 +24,30 @@ export function cpuSeconds(pid) {
 }
 
 /**
- * Samples a process's RSS every `intervalMs` until stop() is called; stop() resolves to the
- * peak in MB.
+ * CPU seconds of a process and all its descendants (a UVICORN_WORKERS primary and its
+ * workers). A descendant that exited in between is not counted.
  */
-export function watchRss(pid, intervalMs = 50) {
+export function treeCpuSeconds(pid) {
+  let total = 0;
+  for (const member of processTree(pid)) {
+    try {
+      total += cpuSeconds(member);
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return total;
+}
+
+/**
+ * Samples a process's RSS every `intervalMs` until stop() is called; stop() resolves to the
+ * peak in MB. `measure` may be treeRssMegabytes to sum a process tree's RSS per sample.
+ */
+export function watchRss(pid, intervalMs = 50, measure = rssMegabytes) {
   let peak = 0;
   let sampling = Promise.resolve();
   const sample = () => {
-    sampling = rssMegabytes(pid).then(
+    sampling = measure(pid).then(
       (mb) => {
         peak = Math.max(peak, mb);
       },

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 
 /** The V8 flags `npm start`, the Docker image and the Helm chart run the server with. */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -44,6 +45,52 @@ export async function rssMegabytes(pid) {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (!match) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(match[1]) / 1024;
+}
+
+/**
+ * A process and all its descendants (e.g. a UVICORN_WORKERS primary and its workers), from
+ * /proc/<pid>/task/<tid>/children, or by scanning every /proc/<n>/stat for its parent pid on
+ * kernels without that file.
+ */
+export function processTree(pid) {
+  const tree = [pid];
+  for (let index = 0; index < tree.length; index += 1) tree.push(...childrenOf(tree[index]));
+  return tree;
+}
+
+function childrenOf(pid) {
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    return tasks.flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .split(/\s+/)
+        .filter((part) => part !== '')
+        .map(Number),
+    );
+  } catch (error) {
+    if (error.code !== 'ENOENT' || !existsSync(`/proc/${pid}`)) return [];
+    // The process exists but its kernel has no children file: find children by parent pid.
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((name) => {
+        try {
+          const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+          // Field 4 (ppid) follows the parenthesised command name and the state.
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  }
+}
+
+/** RSS summed over a process and its descendants, in MB (processes that just exited count 0). */
+export async function treeRssMegabytes(pid) {
+  const sizes = await Promise.all(
+    processTree(pid).map((member) => rssMegabytes(member).catch(() => 0)),
+  );
+  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 // Variables that would point the server somewhere else than a fresh SQLite in DATA_DIR.

@@ -1,24 +1,8 @@
-import { Logger } from '@nestjs/common';
-import { ConfigValidationError, loadConfig } from '@atrium/config';
-import { createApp } from './create-app.js';
+import { fileURLToPath } from 'node:url';
+import { startAtrium } from './cluster/start-atrium.js';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const app = await createApp({ config });
-  await app.listen(config.server.port, config.server.host);
-  new Logger('Atrium').log(`listening on http://${config.server.host}:${config.server.port}`);
-}
-
-main().catch((error: unknown) => {
+// One process, or a cluster primary and its workers (UVICORN_WORKERS); workers run this file too.
+startAtrium(fileURLToPath(import.meta.url)).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

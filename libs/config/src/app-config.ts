@@ -31,6 +31,8 @@ export interface AppConfig {
     deploymentId?: string;
     buildHash: string;
     defaultLocale: string;
+    /** UVICORN_WORKERS: 1 is one process; more makes a node:cluster primary fork that many. */
+    workers: number;
   };
   dataDir: string;
   secretKey: string;

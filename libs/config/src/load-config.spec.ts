@@ -151,4 +151,46 @@ describe('loadConfig', () => {
       }),
     ).toThrow(/WEBUI_AUTH_COOKIE_SECURE/);
   });
+
+  describe('UVICORN_WORKERS', () => {
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379', WEBSOCKET_MANAGER: 'redis' };
+
+    it('defaults to one process', () => {
+      expect(loadConfig({ DATA_DIR: tempDir(), WEBUI_SECRET_KEY: 's' }).server.workers).toBe(1);
+    });
+
+    it('reads a worker count when Redis is shared', () => {
+      const config = loadConfig({
+        DATA_DIR: tempDir(),
+        WEBUI_SECRET_KEY: 's',
+        UVICORN_WORKERS: '4',
+        ...redis,
+      });
+      expect(config.server.workers).toBe(4);
+    });
+
+    it.each(['abc', '0', '-2', '1.5'])('rejects "%s" by name', (value) => {
+      expect(() =>
+        loadConfig({
+          DATA_DIR: tempDir(),
+          WEBUI_SECRET_KEY: 's',
+          UVICORN_WORKERS: value,
+          ...redis,
+        }),
+      ).toThrow(/UVICORN_WORKERS: /);
+    });
+
+    it.each([
+      ['no Redis at all', {}],
+      ['no WEBSOCKET_MANAGER', { REDIS_URL: redis.REDIS_URL }],
+      [
+        'only WEBSOCKET_REDIS_URL',
+        { WEBSOCKET_REDIS_URL: redis.REDIS_URL, WEBSOCKET_MANAGER: 'redis' },
+      ],
+    ])('refuses more than one worker with %s, naming the variables', (_case, env) => {
+      expect(() =>
+        loadConfig({ DATA_DIR: tempDir(), WEBUI_SECRET_KEY: 's', UVICORN_WORKERS: '2', ...env }),
+      ).toThrow(/UVICORN_WORKERS: .*REDIS_URL and WEBSOCKET_MANAGER=redis/);
+    });
+  });
 });

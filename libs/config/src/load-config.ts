@@ -69,6 +69,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       deploymentId: reader.optionalString('DEPLOYMENT_ID'),
       buildHash: reader.string('WEBUI_BUILD_HASH', 'dev-build'),
       defaultLocale: reader.string('DEFAULT_LOCALE', ''),
+      workers: reader.int('UVICORN_WORKERS', 1, { min: 1, max: 256 }),
     },
     dataDir,
     secretKey: '',
@@ -134,6 +135,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     'REDIS_URL',
     redisUrl === undefined || /^rediss?:\/\//.test(redisUrl),
     'expected redis:// or rediss://',
+  );
+  // Workers share sessions, tasks, revocations and socket.io rooms only through Redis.
+  reader.check(
+    'UVICORN_WORKERS',
+    config.server.workers === 1 || (redisUrl !== undefined && config.realtime.manager === 'redis'),
+    'more than one worker needs REDIS_URL and WEBSOCKET_MANAGER=redis',
   );
   reader.check(
     'WEBUI_AUTH_COOKIE_SECURE',
