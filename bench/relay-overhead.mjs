@@ -15,6 +15,8 @@
 // ATRIUM_BENCH_WORKERS=N (N > 1) runs Atrium as a UVICORN_WORKERS=N cluster; it needs
 // ATRIUM_BENCH_REDIS_URL (passed as REDIS_URL with WEBSOCKET_MANAGER=redis and a REDIS_KEY_PREFIX
 // of its own). CPU and RSS are always summed over the server's process tree (primary + workers).
+// ATRIUM_BENCH_SERVER_ENV='{"AUDIT_LOG_LEVEL":"METADATA",...}' adds server variables (e.g. to see
+// the TTFT of the relay with observability on; an OTLP endpoint that does not answer is fine).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -122,6 +124,7 @@ export default {
         OPENAI_API_KEYS: 'sk-bench',
         MODELS_CACHE_TTL: '600',
         ...cluster.env,
+        ...JSON.parse(process.env.ATRIUM_BENCH_SERVER_ENV ?? '{}'),
       },
     });
     if (cluster.workers > 1) log(`Atrium runs as ${cluster.workers} workers (UVICORN_WORKERS)`);
