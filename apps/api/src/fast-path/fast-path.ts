@@ -54,7 +54,8 @@ const VERIFIED: AuthRequirement = { level: 'verified' };
  * the same order with the same shared code: JSON body parser (its errors answered before
  * anything else, without CORS or request id, as in Express), cookie parser, CORS, request id +
  * logging context, HTTP server span, HTTP metrics, audit log, the auth guard's checks, the
- * handler, HttpExceptionFilter's error mapping. `handle` returns false, before touching the request, for anything else.
+ * handler, HttpExceptionFilter's error mapping. `handle` returns false, before touching the
+ * request, for anything else.
  */
 export class FastPath {
   private readonly logger = new Logger('FastPath');
