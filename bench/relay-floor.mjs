@@ -30,7 +30,7 @@ import {
   startModelDouble,
 } from './support/model-double.mjs';
 import { cpuSeconds } from './support/process-usage.mjs';
-import { summarize } from './support/stats.mjs';
+import { percentile, summarize } from './support/stats.mjs';
 
 const PACED_STREAMS = 500;
 const BURST_STREAMS = 200;
@@ -383,11 +383,6 @@ if (process.argv.includes('--relay-floor-proxy')) {
 }
 
 // ---------------------------------------------------------------- driver
-
-function percentile(samples, p) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 function assertClean(label, result, expected) {
   if (result.errors.length > 0) throw new Error(`${label}: ${result.errors.join(', ')}`);

@@ -10,19 +10,19 @@
 // audited, so the passthrough route pays for both the audit record and the spans.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startRelayUpstream } from './relay-upstream.mjs';
-import { SERVER_NODE_FLAGS, startServer } from './support/server-process.mjs';
+import { cpuSeconds } from './support/process-usage.mjs';
+import { startBenchAtrium } from './support/server-process.mjs';
+import { percentile } from './support/stats.mjs';
 
 const TOKENS = 64;
 const TOKEN_DELAY_MS = 20; // 50 tokens/s per stream, as a real model server paces them
 const STREAMS = 150;
 const WARM_UP_ROUNDS = 5;
-const CLOCK_TICKS = 100; // Linux USER_HZ
 
 /**
  * Pins every thread of `pid` to `cpus` (taskset). The server gets a core of its own and this
@@ -37,13 +37,6 @@ function pin(pid, cpus) {
   } catch {
     return false; // no taskset: measured unpinned
   }
-}
-
-/** User + system CPU seconds of a process so far. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /** An OTLP/HTTP sink on loopback: reads and acknowledges every export, counting them. */
@@ -98,11 +91,6 @@ function postJson(agent, url, body, headers = {}) {
   });
 }
 
-function percentile(samples, p) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 export const ROUTES = [
   { name: 'converted', path: '/api/chat/completions', model: 'bench:latest' },
   { name: 'passthrough', path: '/openai/chat/completions', model: 'bench-gpt' },
@@ -114,23 +102,11 @@ async function bootServer({ root, upstream, env }) {
   // keep-alive socket the server is closing at that moment.
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const dataDir = await mkdtemp(join(tmpdir(), 'atrium-bench-obs-'));
-  const server = await startServer({
-    // ATRIUM_BENCH_ENTRY=<path to main.js> measures another build than dist/.
-    entry: process.env.ATRIUM_BENCH_ENTRY ?? join(root, 'dist/apps/api/src/main.js'),
-    cwd: root,
-    // e.g. ATRIUM_BENCH_NODE_FLAGS=--cpu-prof to profile both servers under this load.
-    nodeFlags: [...SERVER_NODE_FLAGS, ...(process.env.ATRIUM_BENCH_NODE_FLAGS?.split(' ') ?? [])],
-    env: {
-      DATA_DIR: dataDir,
-      WEBUI_SECRET_KEY: 'atrium-bench-secret',
-      NODE_ENV: 'production',
-      GLOBAL_LOG_LEVEL: 'WARNING',
-      OLLAMA_BASE_URLS: upstream.url,
-      OPENAI_API_BASE_URLS: `${upstream.url}/v1`,
-      OPENAI_API_KEYS: 'sk-bench',
-      MODELS_CACHE_TTL: '300',
-      ...env,
-    },
+  const server = await startBenchAtrium({
+    root,
+    dataDir,
+    upstreamUrl: upstream.url,
+    env: { MODELS_CACHE_TTL: '300', ...env },
   });
   const close = async () => {
     await server.stop();

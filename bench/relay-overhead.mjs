@@ -30,21 +30,13 @@ import {
   startModelDouble,
 } from './support/model-double.mjs';
 import { treeCpuSeconds as cpuSeconds, watchRss } from './support/process-usage.mjs';
-import {
-  SERVER_NODE_FLAGS,
-  startServer,
-  treeRssMegabytes as rssMegabytes,
-} from './support/server-process.mjs';
+import { startBenchAtrium, treeRssMegabytes as rssMegabytes } from './support/server-process.mjs';
+import { percentile } from './support/stats.mjs';
 
 const PACED_STREAMS = 500;
 const BURST_STREAMS = 200;
 /** A paced stream lasts about this long; arrivals are spread over it to hold 500 open streams. */
 const PACED_STREAM_MS = PACED_TOKENS * PACED_DELAY_MS;
-
-function percentile(samples, p) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 /** ATRIUM_BENCH_WORKERS: the environment that makes Atrium a cluster of that many workers. */
 function workersEnv() {
@@ -109,19 +101,11 @@ export default {
     const double = await startModelDouble();
     const generator = startLoadGenerator();
     const dataDir = await mkdtemp(join(tmpdir(), 'atrium-bench-'));
-    const server = await startServer({
-      entry: process.env.ATRIUM_BENCH_ENTRY ?? join(root, 'dist/apps/api/src/main.js'),
-      cwd: root,
-      // e.g. ATRIUM_BENCH_NODE_FLAGS=--cpu-prof to profile the server under this load.
-      nodeFlags: [...SERVER_NODE_FLAGS, ...(process.env.ATRIUM_BENCH_NODE_FLAGS?.split(' ') ?? [])],
+    const server = await startBenchAtrium({
+      root,
+      dataDir,
+      upstreamUrl: double.url,
       env: {
-        DATA_DIR: dataDir,
-        WEBUI_SECRET_KEY: 'atrium-bench-secret',
-        NODE_ENV: 'production',
-        GLOBAL_LOG_LEVEL: 'WARNING',
-        OLLAMA_BASE_URLS: double.url,
-        OPENAI_API_BASE_URLS: `${double.url}/v1`,
-        OPENAI_API_KEYS: 'sk-bench',
         MODELS_CACHE_TTL: '600',
         ...cluster.env,
         ...JSON.parse(process.env.ATRIUM_BENCH_SERVER_ENV ?? '{}'),

@@ -97,6 +97,29 @@ export async function treeRssMegabytes(pid) {
 const UNSET = ['DATABASE_URL', 'DATABASE_TYPE', 'REDIS_URL', 'WEBSOCKET_MANAGER', 'NODE_OPTIONS'];
 
 /**
+ * The built Atrium (dist/, or ATRIUM_BENCH_ENTRY) on a fresh SQLite in `dataDir`, quiet logs,
+ * Ollama at `upstreamUrl` and an OpenAI-compatible API at `upstreamUrl`/v1, with the flags `npm
+ * start` uses plus ATRIUM_BENCH_NODE_FLAGS (e.g. --cpu-prof). `env` adds or overrides variables.
+ */
+export function startBenchAtrium({ root, dataDir, upstreamUrl, env = {} }) {
+  return startServer({
+    entry: process.env.ATRIUM_BENCH_ENTRY ?? `${root}/dist/apps/api/src/main.js`,
+    cwd: root,
+    nodeFlags: [...SERVER_NODE_FLAGS, ...(process.env.ATRIUM_BENCH_NODE_FLAGS?.split(' ') ?? [])],
+    env: {
+      DATA_DIR: dataDir,
+      WEBUI_SECRET_KEY: 'atrium-bench-secret',
+      NODE_ENV: 'production',
+      GLOBAL_LOG_LEVEL: 'WARNING',
+      OLLAMA_BASE_URLS: upstreamUrl,
+      OPENAI_API_BASE_URLS: `${upstreamUrl}/v1`,
+      OPENAI_API_KEYS: 'sk-bench',
+      ...env,
+    },
+  });
+}
+
+/**
  * Spawns `node <entry>` with PORT on a free port. `started` is the performance.now() just before
  * spawn. Keeps the last 8 KB of output for error messages.
  */

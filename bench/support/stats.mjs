@@ -13,3 +13,9 @@ export function summarize(samples) {
     samples: samples.map(round),
   };
 }
+
+/** The p-th percentile (0-100) of unsorted samples: the sample at that rank (no interpolation). */
+export function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
