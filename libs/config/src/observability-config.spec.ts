@@ -31,6 +31,12 @@ describe('readObservabilityConfig', () => {
       serviceName: 'open-webui',
       tracesSampler: 'parentbased_always_on',
       metricsExportIntervalMillis: 10_000,
+      spanBatch: {
+        scheduledDelayMillis: 5000,
+        maxQueueSize: 2048,
+        maxExportBatchSize: 512,
+        exportTimeoutMillis: 30_000,
+      },
     });
     expect(read({}).config.audit.filePath).toBe(resolve('./data/audit.log'));
   });
@@ -64,6 +70,31 @@ describe('readObservabilityConfig', () => {
       'OTEL_BASIC_AUTH_PASSWORD',
       'OTEL_EXPORTER_OTLP_ENDPOINT',
       'OTEL_OTLP_SPAN_EXPORTER',
+    ]);
+  });
+
+  it('reads the span batch settings (OTEL_BSP_*) and refuses a batch larger than the queue', () => {
+    const { config, problems } = read({
+      OTEL_BSP_SCHEDULE_DELAY: '1000',
+      OTEL_BSP_MAX_QUEUE_SIZE: '100',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50',
+      OTEL_BSP_EXPORT_TIMEOUT: '2000',
+    });
+    expect(problems).toEqual([]);
+    expect(config.otel.spanBatch).toEqual({
+      scheduledDelayMillis: 1000,
+      maxQueueSize: 100,
+      maxExportBatchSize: 50,
+      exportTimeoutMillis: 2000,
+    });
+    const invalid = read({
+      OTEL_BSP_MAX_QUEUE_SIZE: '10',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20',
+      OTEL_BSP_SCHEDULE_DELAY: 'soon',
+    }).problems;
+    expect(invalid.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+      'OTEL_BSP_SCHEDULE_DELAY',
     ]);
   });
 

@@ -47,6 +47,13 @@ export interface OtelConfig {
   tracesSamplerRatio: number;
   basicAuth?: { username: string; password: string };
   metricsExportIntervalMillis: number;
+  /** OTEL_BSP_*: how finished spans are queued and batched for export (the SDK's names and defaults). */
+  spanBatch: {
+    scheduledDelayMillis: number;
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+    exportTimeoutMillis: number;
+  };
 }
 
 /** Environment settings of the observability library. */
@@ -149,7 +156,24 @@ export function readObservabilityConfig(reader: EnvReader): ObservabilityConfig 
       metricsExportIntervalMillis: reader.int('OTEL_METRICS_EXPORT_INTERVAL_MILLIS', 10_000, {
         min: 100,
       }),
+      spanBatch: readSpanBatch(reader),
     },
+  };
+}
+
+function readSpanBatch(reader: EnvReader): OtelConfig['spanBatch'] {
+  const maxQueueSize = reader.int('OTEL_BSP_MAX_QUEUE_SIZE', 2048, { min: 1 });
+  const maxExportBatchSize = reader.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, { min: 1 });
+  reader.check(
+    'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+    maxExportBatchSize <= maxQueueSize,
+    `must not exceed OTEL_BSP_MAX_QUEUE_SIZE (${maxQueueSize}), got ${maxExportBatchSize}`,
+  );
+  return {
+    scheduledDelayMillis: reader.int('OTEL_BSP_SCHEDULE_DELAY', 5000, { min: 0 }),
+    maxQueueSize,
+    maxExportBatchSize,
+    exportTimeoutMillis: reader.int('OTEL_BSP_EXPORT_TIMEOUT', 30_000, { min: 1 }),
   };
 }
 

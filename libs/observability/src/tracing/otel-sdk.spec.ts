@@ -29,33 +29,55 @@ describe('OTLP settings', () => {
   });
 });
 
+/** A loopback OTLP/HTTP collector recording each export's path, headers and first byte. */
+async function startCollector() {
+  const received: { path: string; headers: IncomingHttpHeaders; firstByte: number }[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      received.push({ path: request.url ?? '', headers: request.headers, firstByte: body[0] });
+      response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    received,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function otelConfig(endpoint: string, changes: Partial<OtelConfig> = {}): OtelConfig {
+  return {
+    enabled: true,
+    traces: true,
+    metrics: true,
+    logs: true,
+    endpoint,
+    insecure: false,
+    spanExporter: 'http',
+    serviceName: 'atrium-unit',
+    tracesSampler: 'always_on',
+    tracesSamplerRatio: 1,
+    basicAuth: { username: 'collector', password: 'pass' },
+    metricsExportIntervalMillis: 60_000,
+    spanBatch: {
+      scheduledDelayMillis: 5000,
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+      exportTimeoutMillis: 30_000,
+    },
+    ...changes,
+  };
+}
+
 describe('OTLP/HTTP exports', () => {
   it('sends traces, metrics and logs as protobuf, as Open WebUI does', async () => {
-    const received: { path: string; headers: IncomingHttpHeaders; firstByte: number }[] = [];
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks);
-        received.push({ path: request.url ?? '', headers: request.headers, firstByte: body[0] });
-        response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const config: OtelConfig = {
-      enabled: true,
-      traces: true,
-      metrics: true,
-      logs: true,
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      insecure: false,
-      spanExporter: 'http',
-      serviceName: 'atrium-unit',
-      tracesSampler: 'always_on',
-      tracesSamplerRatio: 1,
-      basicAuth: { username: 'collector', password: 'pass' },
-      metricsExportIntervalMillis: 60_000,
-    };
+    const collector = await startCollector();
+    const { received } = collector;
+    const config = otelConfig(collector.url);
     const metrics = new AtriumMetrics();
     metrics.socketConnected();
     const otel = await startOtel(config, metrics);
@@ -66,7 +88,7 @@ describe('OTLP/HTTP exports', () => {
     } finally {
       await otel.shutdown();
       metrics.onModuleDestroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await collector.close();
     }
     // (shutdown exports the metrics once more)
     expect([...new Set(received.map((item) => item.path))].sort()).toEqual([
@@ -81,6 +103,39 @@ describe('OTLP/HTTP exports', () => {
       );
       // Field 1 (resource_spans / resource_metrics / resource_logs), length-delimited: not JSON.
       expect(firstByte, path).toBe(0x0a);
+    }
+  });
+
+  it('batches spans as OTEL_BSP_* say: a full batch goes at once, not after the delay', async () => {
+    const collector = await startCollector();
+    const metrics = new AtriumMetrics();
+    const config = otelConfig(collector.url, {
+      metrics: false,
+      logs: false,
+      spanBatch: {
+        scheduledDelayMillis: 60_000,
+        maxQueueSize: 8,
+        maxExportBatchSize: 2,
+        exportTimeoutMillis: 30_000,
+      },
+    });
+    const otel = await startOtel(config, metrics);
+    try {
+      const tracer = trace.getTracer('unit');
+      for (let index = 0; index < 5; index += 1) tracer.startSpan(`span ${index}`).end();
+      // Two full batches of 2 are sent without a flush; the fifth span waits for the delay.
+      const deadline = Date.now() + 5_000;
+      while (collector.received.length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(collector.received.map((item) => item.path)).toEqual(['/v1/traces', '/v1/traces']);
+      await otel.forceFlush();
+      expect(collector.received).toHaveLength(3);
+    } finally {
+      await otel.shutdown();
+      metrics.onModuleDestroy();
+      await collector.close();
     }
   });
 });

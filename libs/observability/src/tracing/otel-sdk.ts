@@ -150,7 +150,7 @@ export async function startOtel(
 
   const spanProcessors = [];
   if (config.traces) {
-    const processor = new base.BatchSpanProcessor(await spanExporter(settings));
+    const processor = new base.BatchSpanProcessor(await spanExporter(settings), config.spanBatch);
     spanProcessors.push(processor);
     flushes.push(() => processor.forceFlush());
   }
