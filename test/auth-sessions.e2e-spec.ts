@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JwtService } from '@atrium/auth';
 import {
   addUser,
   agentOf,
@@ -95,6 +96,36 @@ for (const { target, enabled } of authTargets('auth sessions')) {
         date_of_birth: null,
       });
       expect(cookieOf(response, 'token')).toContain(admin.token);
+    });
+
+    it('verifies a new token once for many concurrent requests, each getting its own answer', async () => {
+      const signedIn = await signin(app.http, 'first@example.com');
+      const verify = vi.spyOn(app.booted.app.get(JwtService), 'verify');
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 12 }, () =>
+            app.http.get('/api/v1/auths/admin/config').set(...bearer(signedIn)),
+          ),
+        );
+        expect(responses.map((response) => response.status)).toEqual(Array(12).fill(200));
+        expect(responses.every((response) => response.body.ENABLE_SIGNUP === false)).toBe(true);
+        expect(verify).toHaveBeenCalledTimes(1);
+        // A bad token fails every request that shares its verification, and is not remembered.
+        const forged = `${signedIn.token.slice(0, -4)}AAAA`;
+        const refused = await Promise.all(
+          Array.from({ length: 3 }, () =>
+            app.http.get('/api/v1/auths/').set('Authorization', `Bearer ${forged}`),
+          ),
+        );
+        expect(refused.map((response) => response.status)).toEqual([401, 401, 401]);
+        const afterRefusals = verify.mock.calls.length;
+        expect(afterRefusals).toBeGreaterThan(1);
+        const again = await app.http.get('/api/v1/auths/').set('Authorization', `Bearer ${forged}`);
+        expect(again.status).toBe(401);
+        expect(verify).toHaveBeenCalledTimes(afterRefusals + 1);
+      } finally {
+        verify.mockRestore();
+      }
     });
 
     it('accepts the token cookie alone (the OAuth flow)', async () => {

@@ -18,6 +18,8 @@ import { VerifiedSessionCache } from './verified-session-cache.js';
 @Injectable()
 export class CallerAuthenticator {
   private readonly logger = new Logger('CallerAuthenticator');
+  /** Session-token verifications in flight, by token. */
+  private readonly verifying = new Map<string, Promise<AuthenticatedUser>>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -47,6 +49,17 @@ export class CallerAuthenticator {
       this.sessions.forgetToken(token);
       throw new InvalidSessionError();
     }
+    // Concurrent requests with a token not (or no longer) cached share one verification: a
+    // client firing many requests at once costs one signature check and one user read.
+    let verification = this.verifying.get(token);
+    if (!verification) {
+      verification = this.verifySessionToken(token).finally(() => this.verifying.delete(token));
+      this.verifying.set(token, verification);
+    }
+    return { ...(await verification) };
+  }
+
+  private async verifySessionToken(token: string): Promise<AuthenticatedUser> {
     const claims = await this.jwt.verify(token);
     if (!claims) throw new InvalidSessionError();
     const [revoked, user] = await Promise.all([
