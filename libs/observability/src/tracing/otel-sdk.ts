@@ -129,12 +129,14 @@ export async function startOtel(
   config: OtelConfig,
   metrics: PrometheusMetricSource,
 ): Promise<OtelSignals> {
-  const [{ NodeSDK }, { resourceFromAttributes }, base, api] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/sdk-trace-base'),
-    import('@opentelemetry/api'),
-  ]);
+  const [{ NodeSDK }, { resourceFromAttributes }, base, api, { SharedContextManager }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/api'),
+      import('./shared-context-manager.js'),
+    ]);
   const headers: Record<string, string> = {};
   if (config.basicAuth) {
     const token = Buffer.from(`${config.basicAuth.username}:${config.basicAuth.password}`);
@@ -187,6 +189,8 @@ export async function startOtel(
     metricReaders,
     logRecordProcessors,
     instrumentations: [],
+    // The active span lives in the request context's AsyncLocalStorage, not a second one.
+    contextManager: new SharedContextManager(),
   });
   sdk.start();
   resetTracers();
