@@ -153,6 +153,23 @@ async function runRound(booted, route) {
 }
 
 /**
+ * One round on each server of a pair: at the same time (side by side, the default), or with
+ * ATRIUM_BENCH_ALTERNATE=1 one after the other (`offFirst` says which goes first), so that the
+ * two never compete for the pinned core.
+ */
+async function runBoth(booted, route, offFirst) {
+  if (process.env.ATRIUM_BENCH_ALTERNATE !== '1') {
+    const [off, on] = await Promise.all([runRound(booted.off, route), runRound(booted.on, route)]);
+    return { off, on };
+  }
+  const results = {};
+  for (const side of offFirst ? ['off', 'on'] : ['on', 'off']) {
+    results[side] = await runRound(booted[side], route);
+  }
+  return results;
+}
+
+/**
  * One pair: a server with observability off and one with `observedEnv`, measured side by side.
  * Both get the same paced load at the same moments on the same (pinned) core, so whatever else
  * the machine does hits both alike; only the CPU each spends on the measured rounds counts.
@@ -172,7 +189,7 @@ async function measurePair({ root, upstream, observedEnv, rounds, offFirst, log 
       // hundred requests leave much of the per-request code (ours and OpenTelemetry's)
       // unoptimised, which is not what a deployment pays.
       for (let round = 0; round < WARM_UP_ROUNDS; round += 1) {
-        await Promise.all([runRound(booted.off, route), runRound(booted.on, route)]);
+        await runBoth(booted, route, round % 2 === 0);
       }
       const cpuBefore = {
         off: cpuSeconds(booted.off.server.pid),
@@ -180,10 +197,7 @@ async function measurePair({ root, upstream, observedEnv, rounds, offFirst, log 
       };
       const totals = { off: { ttft: [], tokens: 0 }, on: { ttft: [], tokens: 0 } };
       for (let index = 0; index < rounds; index += 1) {
-        const [off, on] = await Promise.all([
-          runRound(booted.off, route),
-          runRound(booted.on, route),
-        ]);
+        const { off, on } = await runBoth(booted, route, index % 2 === 0);
         for (const [side, round] of [
           ['off', off],
           ['on', on],
