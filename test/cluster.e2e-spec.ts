@@ -23,6 +23,7 @@ import {
   isAlive,
   POLLING,
   startServer,
+  stopIfRunning,
   waitForHealth,
   workerOf,
   type ServerBuild,
@@ -176,11 +177,8 @@ describe('multi-process mode (UVICORN_WORKERS)', () => {
 
     afterAll(async () => {
       for (const socket of sockets) socket.close();
-      // Normally the last test has stopped it; SIGTERM lets the primary remove its folder.
-      if (server && isAlive(server.pid)) {
-        server.kill('SIGTERM');
-        await server.exited;
-      }
+      // Normally the last test has stopped it.
+      await stopIfRunning(server);
       await ollama?.close();
       await flushPrefix(redisUrl!, prefix);
     });
@@ -339,10 +337,7 @@ describe('multi-process mode (UVICORN_WORKERS)', () => {
 
     afterAll(async () => {
       for (const socket of sockets) socket.close();
-      if (server && isAlive(server.pid)) {
-        server.kill('SIGTERM');
-        await server.exited;
-      }
+      await stopIfRunning(server);
       await flushPrefix(redisUrl!, prefix);
     });
 

@@ -118,6 +118,13 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** SIGTERM to a server still running (the primary then removes its folder), awaiting its exit. */
+export async function stopIfRunning(server: ServerProcess | undefined): Promise<void> {
+  if (!server || !isAlive(server.pid)) return;
+  server.kill('SIGTERM');
+  await server.exited;
+}
+
 export interface HttpReply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
