@@ -15,14 +15,28 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startRelayUpstream } from './relay-upstream.mjs';
-import { cpuSeconds } from './support/process-usage.mjs';
+import { cpuSeconds, threadCpuSeconds } from './support/process-usage.mjs';
 import { startBenchAtrium } from './support/server-process.mjs';
 import { percentile } from './support/stats.mjs';
 
 const TOKENS = 64;
 const TOKEN_DELAY_MS = 20; // 50 tokens/s per stream, as a real model server paces them
 const STREAMS = 150;
-const WARM_UP_ROUNDS = 5;
+/**
+ * Rounds of every route before any is measured (ATRIUM_BENCH_WARM_UP_ROUNDS). The first ~1,000
+ * requests of a process run much of the per-request code (ours and OpenTelemetry's) unoptimised
+ * and compile it on the way: that one-time cost is not what a server running for hours pays per
+ * token. Warming one route only and measuring it first put that transient on whichever route
+ * came first (measured: the first route +9..+13%, the other +0..+5%, whichever order).
+ */
+const WARM_UP_ROUNDS = positiveInteger(process.env.ATRIUM_BENCH_WARM_UP_ROUNDS, 10);
+/** Measured rounds per route and pair (ATRIUM_BENCH_ROUNDS). */
+const MEASURED_ROUNDS = positiveInteger(process.env.ATRIUM_BENCH_ROUNDS, 5);
+
+function positiveInteger(text, fallback) {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
 
 /**
  * Pins every thread of `pid` to `cpus` (taskset). The server gets a core of its own and this
@@ -183,17 +197,19 @@ async function measurePair({ root, upstream, observedEnv, rounds, offFirst, log 
     for (const side of offFirst ? ['off', 'on'] : ['on', 'off']) {
       booted[side] = await bootServer({ root, upstream, env: side === 'on' ? observedEnv : {} });
     }
+    // Warm-up: connection pools, model cache and the JIT, every route before any is measured.
+    for (let round = 0; round < WARM_UP_ROUNDS; round += 1) {
+      for (const route of ROUTES) await runBoth(booted, route, round % 2 === 0);
+    }
     const results = { off: {}, on: {} };
     for (const route of ROUTES) {
-      // Warm-up: connection pools, model cache and the JIT. A server runs for hours; a few
-      // hundred requests leave much of the per-request code (ours and OpenTelemetry's)
-      // unoptimised, which is not what a deployment pays.
-      for (let round = 0; round < WARM_UP_ROUNDS; round += 1) {
-        await runBoth(booted, route, round % 2 === 0);
-      }
       const cpuBefore = {
         off: cpuSeconds(booted.off.server.pid),
         on: cpuSeconds(booted.on.server.pid),
+      };
+      const threadsBefore = {
+        off: threadCpuSeconds(booted.off.server.pid),
+        on: threadCpuSeconds(booted.on.server.pid),
       };
       const totals = { off: { ttft: [], tokens: 0 }, on: { ttft: [], tokens: 0 } };
       for (let index = 0; index < rounds; index += 1) {
@@ -211,8 +227,13 @@ async function measurePair({ root, upstream, observedEnv, rounds, offFirst, log 
         const { ttft, tokens } = totals[side];
         const perToken = (cpu / tokens) * 1e6; // CPU microseconds per relayed token
         const name = `${side} ${route.name}`;
+        // The main (JavaScript) thread apart from V8's and libuv's helpers (GC, JIT, file I/O):
+        // the helpers' share swings most from run to run.
+        const threads = threadCpuSeconds(booted[side].server.pid);
+        const main = threads.main - threadsBefore[side].main;
         log(
-          `${name}: ${tokens} tokens, ${cpu.toFixed(2)} CPU s, ${perToken.toFixed(2)} CPU µs/token, ` +
+          `${name}: ${tokens} tokens, ${cpu.toFixed(2)} CPU s (main thread ${main.toFixed(2)}, ` +
+            `helpers ${(cpu - main).toFixed(2)}), ${perToken.toFixed(2)} CPU µs/token, ` +
             `TTFT p50 ${percentile(ttft, 50).toFixed(1)} ms p99 ${percentile(ttft, 99).toFixed(1)} ms`,
         );
         if (tokens !== rounds * STREAMS * TOKENS) {
@@ -269,7 +290,7 @@ export default {
     };
     // Each pair runs off and on side by side (measurePair). ATRIUM_BENCH_PAIRS asks for more pairs.
     const pairs = Number(process.env.ATRIUM_BENCH_PAIRS) || Math.max(2, Math.round(runs));
-    const rounds = 3;
+    const rounds = MEASURED_ROUNDS;
     const samples = () =>
       Object.fromEntries(
         ROUTES.map((route) => [route.name, { perToken: [], ttft50: [], ttft99: [] }]),

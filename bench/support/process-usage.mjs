@@ -1,6 +1,6 @@
 // CPU time and resident memory of another process, from /proc (Linux).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { processTree, rssMegabytes } from './server-process.mjs';
 
 let ticksPerSecond;
@@ -15,12 +15,36 @@ function clockTicks() {
   return ticksPerSecond;
 }
 
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat utime + stime). */
-export function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of a /proc stat file, in seconds. */
+function statCpuSeconds(path) {
+  const stat = readFileSync(path, 'utf8');
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** User + system CPU seconds a process has used so far, all its threads (/proc/<pid>/stat). */
+export function cpuSeconds(pid) {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a process's main thread (`main`: Node's JavaScript thread) and of all its
+ * other threads together (`helpers`: V8's GC and compiler threads, libuv's pool), so far.
+ */
+export function threadCpuSeconds(pid) {
+  let main = 0;
+  let helpers = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const seconds = statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
+      if (tid === String(pid)) main = seconds;
+      else helpers += seconds;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return { main, helpers };
 }
 
 /**
