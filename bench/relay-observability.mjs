@@ -10,11 +10,12 @@
 // audited, so the passthrough route pays for both the audit record and the spans.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startRelayUpstream } from './relay-upstream.mjs';
+import { startOtlpSink } from './support/otlp-sink.mjs';
 import { cpuSeconds, threadCpuSeconds } from './support/process-usage.mjs';
 import { startBenchAtrium } from './support/server-process.mjs';
 import { percentile } from './support/stats.mjs';
@@ -51,25 +52,6 @@ function pin(pid, cpus) {
   } catch {
     return false; // no taskset: measured unpinned
   }
-}
-
-/** An OTLP/HTTP sink on loopback: reads and acknowledges every export, counting them. */
-export async function startOtlpSink() {
-  const received = { exports: 0, bytes: 0 };
-  const server = createServer((req, res) => {
-    req.on('error', () => {}); // an export the server gave up on (timeout) is just dropped
-    req.on('data', (chunk) => (received.bytes += chunk.length));
-    req.on('end', () => {
-      received.exports += 1;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    received,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
 }
 
 function postJson(agent, url, body, headers = {}) {

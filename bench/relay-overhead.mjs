@@ -16,7 +16,8 @@
 // ATRIUM_BENCH_REDIS_URL (passed as REDIS_URL with WEBSOCKET_MANAGER=redis and a REDIS_KEY_PREFIX
 // of its own). CPU and RSS are always summed over the server's process tree (primary + workers).
 // ATRIUM_BENCH_SERVER_ENV='{"AUDIT_LOG_LEVEL":"METADATA",...}' adds server variables (e.g. to see
-// the TTFT of the relay with observability on; an OTLP endpoint that does not answer is fine).
+// the TTFT of the relay with observability on; with ENABLE_OTEL=true and no
+// OTEL_EXPORTER_OTLP_ENDPOINT the server exports over OTLP/HTTP to a loopback sink).
 // ATRIUM_BENCH_PACED_STREAMS=N holds N paced streams open instead of 500.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLoadGenerator } from './support/load-generator.mjs';
+import { startOtlpSink } from './support/otlp-sink.mjs';
 import {
   BURST_TOKENS,
   PACED_DELAY_MS,
@@ -113,6 +115,19 @@ export default {
     const cluster = workersEnv();
     const row = rowFor(cluster.workers > 1 ? ` [${cluster.workers} workers]` : '');
     const rounds = Math.max(2, Math.round(runs / 2));
+    const serverEnv = JSON.parse(process.env.ATRIUM_BENCH_SERVER_ENV ?? '{}');
+    // OpenTelemetry on without an endpoint: export to a loopback sink that answers, as a
+    // collector would (an endpoint that refuses makes the exporters retry, which costs too).
+    const sink =
+      serverEnv.ENABLE_OTEL === 'true' && !serverEnv.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? await startOtlpSink()
+        : undefined;
+    if (sink) {
+      Object.assign(serverEnv, {
+        OTEL_OTLP_SPAN_EXPORTER: 'http',
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      });
+    }
     const double = await startModelDouble();
     const generator = startLoadGenerator();
     const dataDir = await mkdtemp(join(tmpdir(), 'atrium-bench-'));
@@ -120,11 +135,7 @@ export default {
       root,
       dataDir,
       upstreamUrl: double.url,
-      env: {
-        MODELS_CACHE_TTL: '600',
-        ...cluster.env,
-        ...JSON.parse(process.env.ATRIUM_BENCH_SERVER_ENV ?? '{}'),
-      },
+      env: { MODELS_CACHE_TTL: '600', ...cluster.env, ...serverEnv },
     });
     if (cluster.workers > 1) log(`Atrium runs as ${cluster.workers} workers (UVICORN_WORKERS)`);
     const rows = [];
@@ -243,6 +254,10 @@ export default {
       await server.stop();
       await generator.close();
       await double.close();
+      if (sink) {
+        log(`OTLP sink: ${sink.received.exports} exports, ${sink.received.bytes} bytes`);
+        await sink.close();
+      }
       await rm(dataDir, { recursive: true, force: true });
     }
     return rows;
