@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiKeysService } from '@atrium/auth';
 import {
   addUser,
   agentOf,
@@ -106,8 +107,48 @@ for (const { target, enabled } of authTargets('auth API keys')) {
       expect(unknown.status).toBe(401);
     });
 
+    it('looks a busy key up once, and refuses it at once when replaced or deleted', async () => {
+      const key = await createKey(app, admin);
+      const lookups = vi.spyOn(app.booted.app.get(ApiKeysService), 'findOwner');
+      const status = async (credential: string) =>
+        (
+          await agentOf(app)
+            .get('/api/v1/auths/')
+            .set(...bearer(credential))
+        ).status;
+      try {
+        // Concurrent requests share one lookup; later ones within the cache's 3 s reuse it.
+        const burst = await Promise.all(Array.from({ length: 10 }, () => status(key)));
+        expect(burst).toEqual(Array(10).fill(200));
+        expect(await status(key)).toBe(200);
+        expect(lookups).toHaveBeenCalledTimes(1);
+
+        const replacement = await createKey(app, admin);
+        expect(await status(key)).toBe(401);
+        expect(await status(replacement)).toBe(200);
+        expect(await status(replacement)).toBe(200);
+        const deleted = await agentOf(app)
+          .delete('/api/v1/auths/api_key')
+          .set(...bearer(admin));
+        expect(deleted.body).toBe(true);
+        expect(await status(replacement)).toBe(401);
+        // old key, replacement (once, then cached), replacement after deletion
+        expect(lookups).toHaveBeenCalledTimes(4);
+      } finally {
+        lookups.mockRestore();
+      }
+    });
+
     it('refuses every key with 403 while API keys are disabled', async () => {
       const key = await createKey(app, admin);
+      // Used once first: a remembered key is refused too.
+      expect(
+        (
+          await agentOf(app)
+            .get('/api/v1/auths/')
+            .set(...bearer(key))
+        ).status,
+      ).toBe(200);
       expect((await setConfig({ ENABLE_API_KEYS: false })).status).toBe(200);
       try {
         const used = await agentOf(app)

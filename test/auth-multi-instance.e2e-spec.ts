@@ -135,6 +135,31 @@ for (const { engine, enabled, variable } of engineMatrix()) {
         expect(ttl).toBeLessThanOrEqual(28 * 86400);
       });
 
+      it('refuses an API key on every instance at once when it is deleted', async () => {
+        const [a, b] = await startPair();
+        const session = await signin(a.http, 'db-only@example.com');
+        const created = await agentOf(a)
+          .post('/api/v1/auths/api_key')
+          .set(...bearer(session));
+        expect(created.status).toBe(200);
+        const apiKey = created.body.api_key as string;
+        const onB = async () =>
+          (
+            await agentOf(b)
+              .get('/api/v1/auths/')
+              .set(...bearer(apiKey))
+          ).status;
+        // Verified on b, so b remembers it (for up to 3 s) ...
+        expect(await onB()).toBe(200);
+        expect(await onB()).toBe(200);
+        const deleted = await agentOf(a)
+          .delete('/api/v1/auths/api_key')
+          .set(...bearer(session));
+        expect(deleted.body).toBe(true);
+        // ... until a's broadcast tells it otherwise, before a answered.
+        expect(await onB()).toBe(401);
+      });
+
       it('shares the signin attempt count between instances', async () => {
         const [a, b] = await startPair();
         const attempt = (app: AuthApp) =>

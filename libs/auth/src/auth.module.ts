@@ -15,7 +15,7 @@ import { AuthsController } from './auths.controller.js';
 import { AuthGuard } from './guard/auth.guard.js';
 import { CallerAuthenticator } from './guard/caller-authenticator.js';
 import { TrustedHeaderSignin } from './guard/trusted-header.js';
-import { VerifiedSessionCache } from './guard/verified-session-cache.js';
+import { VerifiedCredentialCache } from './guard/verified-credential-cache.js';
 import { CredentialsRepository } from './passwords/credentials.repository.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { PasswordPolicy } from './passwords/password-policy.js';
@@ -48,7 +48,7 @@ import { SignoutRedirects } from './oauth/signout-redirects.js';
     ApiKeysService,
     SigninRateLimiter,
     CallerAuthenticator,
-    VerifiedSessionCache,
+    VerifiedCredentialCache,
     AccountCreationLock,
     SessionIssuer,
     AccountsService,

@@ -15,6 +15,7 @@ export { JwtService, type SessionClaims, type IssuedToken } from './tokens/jwt.s
 export { TokenRevocationService } from './tokens/token-revocation.service.js';
 export { PasswordHasher } from './passwords/password-hasher.js';
 export { generateApiKey, hashApiKey, isApiKeyFormat } from './api-keys/api-key-cipher.js';
+export { ApiKeysService } from './api-keys/api-keys.service.js';
 
 import { ApiKeyEntity } from './api-key.entity.js';
 import { AuthCredentialEntity } from './auth-credential.entity.js';

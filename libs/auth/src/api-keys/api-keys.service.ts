@@ -29,6 +29,7 @@ export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
   private readonly cipher: ApiKeyCipher;
   private readonly lastUsedWrites = new Map<string, number>();
+  private readonly changeListeners = new Set<(userId: string) => Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -38,6 +39,12 @@ export class ApiKeysService {
     private readonly clock: Clock,
   ) {
     this.cipher = new ApiKeyCipher(config.secretKey);
+  }
+
+  /** Awaited after a user's key is replaced or deleted (caches of verified keys drop theirs). */
+  onKeyChanged(listener: (userId: string) => Promise<void>): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** POST /api_key: a new key replacing the old one (403 when keys are off for this user). */
@@ -54,6 +61,7 @@ export class ApiKeysService {
       lastUsedAt: null,
       createdAt: this.clock.nowSeconds(),
     });
+    await this.keyChanged(user.id);
     return apiKey;
   }
 
@@ -69,8 +77,14 @@ export class ApiKeysService {
     return apiKey;
   }
 
-  delete(userId: string): Promise<boolean> {
-    return this.keys.deleteForUser(userId);
+  async delete(userId: string): Promise<boolean> {
+    const deleted = await this.keys.deleteForUser(userId);
+    if (deleted) await this.keyChanged(userId);
+    return deleted;
+  }
+
+  private async keyChanged(userId: string): Promise<void> {
+    await Promise.all([...this.changeListeners].map((listener) => listener(userId)));
   }
 
   /** Whether a key may call `path` (ENABLE_API_KEYS_ENDPOINT_RESTRICTIONS). */

@@ -6,7 +6,7 @@ import { API_KEY_PREFIX } from '../api-keys/api-key-cipher.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { JwtService } from '../tokens/jwt.service.js';
 import { TokenRevocationService } from '../tokens/token-revocation.service.js';
-import { VerifiedSessionCache } from './verified-session-cache.js';
+import { VerifiedCredentialCache } from './verified-credential-cache.js';
 
 /**
  * Turns a presented credential into the calling user, or throws the answer Open WebUI gives:
@@ -18,7 +18,7 @@ import { VerifiedSessionCache } from './verified-session-cache.js';
 @Injectable()
 export class CallerAuthenticator {
   private readonly logger = new Logger('CallerAuthenticator');
-  /** Session-token verifications in flight, by token. */
+  /** Verifications in flight, by session token or API key. */
   private readonly verifying = new Map<string, Promise<AuthenticatedUser>>();
 
   constructor(
@@ -26,7 +26,7 @@ export class CallerAuthenticator {
     private readonly revocations: TokenRevocationService,
     private readonly apiKeys: ApiKeysService,
     private readonly users: UsersService,
-    private readonly sessions: VerifiedSessionCache,
+    private readonly verified: VerifiedCredentialCache,
   ) {}
 
   /** `path` is the request path, for API-key endpoint restrictions. */
@@ -41,20 +41,30 @@ export class CallerAuthenticator {
   }
 
   private async bySessionToken(token: string): Promise<AuthenticatedUser> {
-    const cached = this.sessions.get(token);
+    const cached = this.verified.get(token);
     if (cached) {
-      if (this.sessions.coversRevocation || !(await this.revocations.isRevoked(token))) {
+      if (this.verified.coversRevocation || !(await this.revocations.isRevoked(token))) {
         return cached;
       }
-      this.sessions.forgetToken(token);
+      this.verified.forgetToken(token);
       throw new InvalidSessionError();
     }
-    // Concurrent requests with a token not (or no longer) cached share one verification: a
-    // client firing many requests at once costs one signature check and one user read.
-    let verification = this.verifying.get(token);
+    return this.verifyOnce(token, () => this.verifySessionToken(token));
+  }
+
+  /**
+   * Concurrent requests with a credential not (or no longer) cached share one verification: a
+   * client firing many requests at once costs one signature check (or key lookup) and one user
+   * read. Each request gets its own copy of the caller.
+   */
+  private async verifyOnce(
+    credential: string,
+    verify: () => Promise<AuthenticatedUser>,
+  ): Promise<AuthenticatedUser> {
+    let verification = this.verifying.get(credential);
     if (!verification) {
-      verification = this.verifySessionToken(token).finally(() => this.verifying.delete(token));
-      this.verifying.set(token, verification);
+      verification = verify().finally(() => this.verifying.delete(credential));
+      this.verifying.set(credential, verification);
     }
     return { ...(await verification) };
   }
@@ -68,18 +78,27 @@ export class CallerAuthenticator {
     ]);
     if (revoked || !user) throw new InvalidSessionError();
     const caller = toCaller(user, 'jwt', token);
-    this.sessions.set(token, caller, claims.expiresAt);
+    this.verified.set(token, caller, claims.expiresAt);
     return caller;
   }
 
   private async byApiKey(apiKey: string, path: string): Promise<AuthenticatedUser> {
     // Upstream checks the path before the key itself (its middleware runs first).
     this.apiKeys.assertPathAllowed(path);
+    const caller =
+      this.verified.get(apiKey) ?? (await this.verifyOnce(apiKey, () => this.verifyApiKey(apiKey)));
+    // Not cached: keys switched off, or the permission withdrawn, take effect at once.
+    await this.apiKeys.assertUsable(caller.id, caller.role);
+    return caller;
+  }
+
+  private async verifyApiKey(apiKey: string): Promise<AuthenticatedUser> {
     const ownerId = await this.apiKeys.findOwner(apiKey);
     const user = ownerId ? await this.users.findById(ownerId) : null;
     if (!user) throw new InvalidSessionError();
-    await this.apiKeys.assertUsable(user.id, user.role);
-    return toCaller(user, 'api_key', apiKey);
+    const caller = toCaller(user, 'api_key', apiKey);
+    this.verified.set(apiKey, caller, null);
+    return caller;
   }
 }
 

@@ -2,22 +2,26 @@ import { Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@
 import { Clock, type AuthenticatedUser } from '@atrium/common';
 import { RedisConnection } from '@atrium/redis';
 import { UserEventsService } from '@atrium/users';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { TokenRevocationService } from '../tokens/token-revocation.service.js';
 import { hashToken } from '../tokens/token-revocation.store.js';
 
 /**
- * How long a verified session token is trusted without re-checking its signature, expiry and
- * user row (and, without REDIS_URL, its revocation). Changes made on this instance take effect
- * at once (events evict the entries). Across instances:
- * - with REDIS_URL, revocation is still checked on every request (one Redis read; the table
- *   while Redis is unreachable), so a signout anywhere is honoured at once; user deletions and
- *   role/email changes are broadcast, and this TTL bounds them if a broadcast is lost;
- * - without REDIS_URL (instances sharing only the database), a signout, user deletion or role
- *   change made on another instance takes effect here within this bound.
+ * How long a verified session token or API key is trusted without re-reading it (signature,
+ * expiry and user row; for a key, its owner and user row). Changes made on this instance take
+ * effect at once (events evict the entries). Across instances:
+ * - with REDIS_URL, a session token's revocation is still checked on every request (one Redis
+ *   read; the table while Redis is unreachable), so a signout anywhere is honoured at once; user
+ *   deletions, role/email changes and replaced or deleted API keys are broadcast, and this TTL
+ *   bounds them if a broadcast is lost;
+ * - without REDIS_URL (instances sharing only the database), a signout, user deletion, role
+ *   change or key deletion made on another instance takes effect here within this bound.
+ * Whether API keys are enabled, and a non-admin's features.api_keys permission, are checked on
+ * every request, cached or not.
  */
-export const SESSION_CACHE_TTL_MS = 3_000;
+export const CREDENTIAL_CACHE_TTL_MS = 3_000;
 /** Entries kept at most; the oldest go first (a Map keeps insertion order). */
-export const SESSION_CACHE_MAX_ENTRIES = 10_000;
+export const CREDENTIAL_CACHE_MAX_ENTRIES = 10_000;
 
 /** Messages: `t:<sha256 of a token>` or `u:<user id>`. */
 const EVICT_CHANNEL = 'auth:session-evict';
@@ -31,14 +35,16 @@ interface Entry {
 }
 
 /**
- * Session JWT -> calling user, for a few seconds (in memory only; broadcasts name the token by
- * its SHA-256).
- * Saves the signature check, the revocation lookup and the user read on every request of a busy
- * client (a chat UI streams and polls with the same token). Evicted when the token is revoked
- * or its user is deleted or changes role or email (see SESSION_CACHE_TTL_MS for the bound).
+ * Session JWT or API key -> calling user, for a few seconds (in memory only; broadcasts name a
+ * token by its SHA-256, a user by id).
+ * Saves the signature check, the revocation lookup and the user read (for a key: the key lookup
+ * and the user read) on every request of a busy client (a chat UI streams and polls with the
+ * same token; an SDK fires many completions with one key). Evicted when the token is revoked,
+ * the user's key is replaced or deleted, or the user is deleted or changes role or email (see
+ * CREDENTIAL_CACHE_TTL_MS for the bound).
  */
 @Injectable()
-export class VerifiedSessionCache implements OnModuleInit, OnModuleDestroy {
+export class VerifiedCredentialCache implements OnModuleInit, OnModuleDestroy {
   /** By token: a Map lookup per request, no hashing on the hot path. */
   private readonly entries = new Map<string, Entry>();
   private readonly tokensByHash = new Map<string, string>();
@@ -49,6 +55,7 @@ export class VerifiedSessionCache implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     events: UserEventsService,
     revocations: TokenRevocationService,
+    apiKeys: ApiKeysService,
     @Optional() private readonly redis?: RedisConnection,
   ) {
     const forgetUser = async ({ userId }: { userId: string }) => {
@@ -59,6 +66,7 @@ export class VerifiedSessionCache implements OnModuleInit, OnModuleDestroy {
       events.onUserDeleted(forgetUser),
       events.onUserRoleChanged(forgetUser),
       events.onUserEmailChanged(forgetUser),
+      apiKeys.onKeyChanged((userId) => forgetUser({ userId })),
       revocations.onRevoked(async (token) => {
         this.forgetToken(token);
         await this.broadcast(`t:${hashToken(token)}`);
@@ -82,6 +90,7 @@ export class VerifiedSessionCache implements OnModuleInit, OnModuleDestroy {
     return !this.redis?.enabled;
   }
 
+  /** The caller of a session token or API key (`token`) verified less than the TTL ago. */
   get(token: string): AuthenticatedUser | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
@@ -93,16 +102,16 @@ export class VerifiedSessionCache implements OnModuleInit, OnModuleDestroy {
     return { ...entry.user };
   }
 
-  /** `expiresAt`: the token's `exp` (epoch seconds), null when it never expires. */
+  /** `expiresAt`: the token's `exp` (epoch seconds), null when it never expires (API keys). */
   set(token: string, user: AuthenticatedUser, expiresAt: number | null): void {
     const now = this.clock.nowMs();
     const validUntil = Math.min(
-      now + SESSION_CACHE_TTL_MS,
+      now + CREDENTIAL_CACHE_TTL_MS,
       expiresAt === null ? Infinity : expiresAt * 1000,
     );
     if (validUntil <= now) return;
     this.forgetToken(token);
-    if (this.entries.size >= SESSION_CACHE_MAX_ENTRIES) {
+    if (this.entries.size >= CREDENTIAL_CACHE_MAX_ENTRIES) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.forgetToken(oldest);
     }

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { AuthenticatedUser } from '@atrium/common';
 import { UserEventsService } from '@atrium/users';
 import type { RedisConnection } from '@atrium/redis';
+import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import type { TokenRevocationService } from '../tokens/token-revocation.service.js';
 import { hashToken } from '../tokens/token-revocation.store.js';
 import {
-  SESSION_CACHE_MAX_ENTRIES,
-  SESSION_CACHE_TTL_MS,
-  VerifiedSessionCache,
-} from './verified-session-cache.js';
+  CREDENTIAL_CACHE_MAX_ENTRIES,
+  CREDENTIAL_CACHE_TTL_MS,
+  VerifiedCredentialCache,
+} from './verified-credential-cache.js';
 
 class FakeRedis {
   readonly enabled = true;
@@ -35,17 +36,26 @@ function setup() {
       return () => undefined;
     },
   } as unknown as TokenRevocationService;
+  const keyListeners: ((userId: string) => Promise<void>)[] = [];
+  const apiKeys = {
+    onKeyChanged: (listener: (userId: string) => Promise<void>) => {
+      keyListeners.push(listener);
+      return () => undefined;
+    },
+  } as unknown as ApiKeysService;
   const redis = new FakeRedis();
-  const cache = new VerifiedSessionCache(
+  const cache = new VerifiedCredentialCache(
     clock,
     events,
     revocations,
+    apiKeys,
     redis as unknown as RedisConnection,
   );
   return {
     cache,
     events,
     redis,
+    keyChanged: (userId: string) => Promise.all(keyListeners.map((listener) => listener(userId))),
     revoke: (token: string) => Promise.all(revokedListeners.map((listener) => listener(token))),
     advance: (ms: number) => (now += ms),
     nowSeconds: () => Math.floor(now / 1000),
@@ -62,12 +72,12 @@ const user = (id: string): AuthenticatedUser => ({
   credential: `token-${id}`,
 });
 
-describe('VerifiedSessionCache', () => {
+describe('VerifiedCredentialCache', () => {
   it('serves a verified token for the TTL, then forgets it', () => {
     const { cache, advance } = setup();
     cache.set('t1', user('u1'), null);
     expect(cache.get('t1')?.id).toBe('u1');
-    advance(SESSION_CACHE_TTL_MS - 1);
+    advance(CREDENTIAL_CACHE_TTL_MS - 1);
     expect(cache.get('t1')?.id).toBe('u1');
     advance(1);
     expect(cache.get('t1')).toBeUndefined();
@@ -130,25 +140,38 @@ describe('VerifiedSessionCache', () => {
     },
   );
 
+  it("drops a user's entries when their API key is replaced or deleted, and tells the others", async () => {
+    const { cache, keyChanged, redis } = setup();
+    cache.set('sk-old', { ...user('u1'), authType: 'api_key', credential: 'sk-old' }, null);
+    cache.set('t1', user('u1'), null);
+    cache.set('sk-other', { ...user('u2'), authType: 'api_key', credential: 'sk-other' }, null);
+    await keyChanged('u1');
+    expect(cache.get('sk-old')).toBeUndefined();
+    expect(cache.get('t1')).toBeUndefined();
+    expect(cache.get('sk-other')?.id).toBe('u2');
+    expect(redis.published).toEqual(['u:u1']);
+  });
+
   it('stays bounded, evicting the oldest entry', () => {
     const { cache } = setup();
-    for (let index = 0; index <= SESSION_CACHE_MAX_ENTRIES; index += 1) {
+    for (let index = 0; index <= CREDENTIAL_CACHE_MAX_ENTRIES; index += 1) {
       cache.set(`t${index}`, user(`u${index % 7}`), null);
     }
-    expect(cache.size).toBe(SESSION_CACHE_MAX_ENTRIES);
+    expect(cache.size).toBe(CREDENTIAL_CACHE_MAX_ENTRIES);
     expect(cache.get('t0')).toBeUndefined();
-    expect(cache.get(`t${SESSION_CACHE_MAX_ENTRIES}`)).toBeDefined();
+    expect(cache.get(`t${CREDENTIAL_CACHE_MAX_ENTRIES}`)).toBeDefined();
   });
 });
 
-describe('VerifiedSessionCache and revocation', () => {
+describe('VerifiedCredentialCache and revocation', () => {
   it('vouches for revocation only when no Redis is shared (then the TTL bounds other instances)', () => {
     const { cache } = setup();
     expect(cache.coversRevocation).toBe(false);
-    const alone = new VerifiedSessionCache(
+    const alone = new VerifiedCredentialCache(
       { nowMs: () => 0, nowSeconds: () => 0 },
       new UserEventsService(),
       { onRevoked: () => () => undefined } as unknown as TokenRevocationService,
+      { onKeyChanged: () => () => undefined } as unknown as ApiKeysService,
     );
     expect(alone.coversRevocation).toBe(true);
   });
