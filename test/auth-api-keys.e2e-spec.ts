@@ -19,6 +19,13 @@ async function createKey(app: AuthApp, account: Account): Promise<string> {
   return response.body.api_key as string;
 }
 
+/** GET /api/v1/auths/ (the caller) with `credential` as Bearer. */
+function whoAmI(app: AuthApp, credential: Account | string) {
+  return agentOf(app)
+    .get('/api/v1/auths/')
+    .set(...bearer(credential));
+}
+
 for (const { target, enabled } of authTargets('auth API keys')) {
   describe.skipIf(!enabled)(`API keys on ${target.name}`, () => {
     let app: AuthApp;
@@ -56,33 +63,15 @@ for (const { target, enabled } of authTargets('auth API keys')) {
 
       const replacement = await createKey(app, admin);
       expect(replacement).not.toBe(key);
-      expect(
-        (
-          await agentOf(app)
-            .get('/api/v1/auths/')
-            .set(...bearer(key))
-        ).status,
-      ).toBe(401);
-      expect(
-        (
-          await agentOf(app)
-            .get('/api/v1/auths/')
-            .set(...bearer(replacement))
-        ).status,
-      ).toBe(200);
+      expect((await whoAmI(app, key)).status).toBe(401);
+      expect((await whoAmI(app, replacement)).status).toBe(200);
 
       const deleted = await agentOf(app)
         .delete('/api/v1/auths/api_key')
         .set(...bearer(admin));
       expect(deleted.status).toBe(200);
       expect(deleted.body).toBe(true);
-      expect(
-        (
-          await agentOf(app)
-            .get('/api/v1/auths/')
-            .set(...bearer(replacement))
-        ).status,
-      ).toBe(401);
+      expect((await whoAmI(app, replacement)).status).toBe(401);
       const again = await agentOf(app)
         .delete('/api/v1/auths/api_key')
         .set(...bearer(admin));
@@ -91,9 +80,7 @@ for (const { target, enabled } of authTargets('auth API keys')) {
 
     it('authenticates with the key as Bearer and through the x-api-key header', async () => {
       const key = await createKey(app, admin);
-      const viaBearer = await agentOf(app)
-        .get('/api/v1/auths/')
-        .set(...bearer(key));
+      const viaBearer = await whoAmI(app, key);
       expect(viaBearer.status).toBe(200);
       expect(viaBearer.body).toMatchObject({ id: admin.id, token: key, expires_at: null });
       expect(viaBearer.headers['set-cookie']).toBeUndefined();
@@ -110,12 +97,7 @@ for (const { target, enabled } of authTargets('auth API keys')) {
     it('looks a busy key up once, and refuses it at once when replaced or deleted', async () => {
       const key = await createKey(app, admin);
       const lookups = vi.spyOn(app.booted.app.get(ApiKeysService), 'findOwner');
-      const status = async (credential: string) =>
-        (
-          await agentOf(app)
-            .get('/api/v1/auths/')
-            .set(...bearer(credential))
-        ).status;
+      const status = async (credential: string) => (await whoAmI(app, credential)).status;
       try {
         // Concurrent requests share one lookup; later ones within the cache's 3 s reuse it.
         const burst = await Promise.all(Array.from({ length: 10 }, () => status(key)));
@@ -142,18 +124,10 @@ for (const { target, enabled } of authTargets('auth API keys')) {
     it('refuses every key with 403 while API keys are disabled', async () => {
       const key = await createKey(app, admin);
       // Used once first: a remembered key is refused too.
-      expect(
-        (
-          await agentOf(app)
-            .get('/api/v1/auths/')
-            .set(...bearer(key))
-        ).status,
-      ).toBe(200);
+      expect((await whoAmI(app, key)).status).toBe(200);
       expect((await setConfig({ ENABLE_API_KEYS: false })).status).toBe(200);
       try {
-        const used = await agentOf(app)
-          .get('/api/v1/auths/')
-          .set(...bearer(key));
+        const used = await whoAmI(app, key);
         expect(used.status).toBe(403);
         expect(used.body.detail).toBe('Use of API key is not enabled in the environment.');
 
@@ -165,13 +139,7 @@ for (const { target, enabled } of authTargets('auth API keys')) {
       } finally {
         await setConfig({ ENABLE_API_KEYS: true });
       }
-      expect(
-        (
-          await agentOf(app)
-            .get('/api/v1/auths/')
-            .set(...bearer(key))
-        ).status,
-      ).toBe(200);
+      expect((await whoAmI(app, key)).status).toBe(200);
     });
 
     it('limits keys to the allowed endpoints (exact path or prefix + "/")', async () => {
@@ -186,30 +154,16 @@ for (const { target, enabled } of authTargets('auth API keys')) {
           .set(...bearer(key));
         expect(allowed.status).toBe(200);
 
-        const refused = await agentOf(app)
-          .get('/api/v1/auths/')
-          .set(...bearer(key));
+        const refused = await whoAmI(app, key);
         expect(refused.status).toBe(403);
         expect(refused.body.detail).toBe('API key not allowed to access this endpoint.');
 
         // JWT sessions are not restricted.
-        expect(
-          (
-            await agentOf(app)
-              .get('/api/v1/auths/')
-              .set(...bearer(admin))
-          ).status,
-        ).toBe(200);
+        expect((await whoAmI(app, admin)).status).toBe(200);
       } finally {
         await setConfig({ ENABLE_API_KEYS_ENDPOINT_RESTRICTIONS: false });
       }
-      expect(
-        (
-          await agentOf(app)
-            .get('/api/v1/auths/')
-            .set(...bearer(key))
-        ).status,
-      ).toBe(200);
+      expect((await whoAmI(app, key)).status).toBe(200);
     });
 
     it('needs features.api_keys for non-admins (403), admins pass', async () => {
@@ -237,9 +191,7 @@ for (const { target, enabled } of authTargets('auth API keys')) {
 
     it('lets a permitted user create and use a key, and stops it when the permission goes', async () => {
       const key = await createKey(app, user);
-      const used = await agentOf(app)
-        .get('/api/v1/auths/')
-        .set(...bearer(key));
+      const used = await whoAmI(app, key);
       expect(used.status).toBe(200);
       expect(used.body.id).toBe(user.id);
       // A key never raises the owner's role.
@@ -265,9 +217,7 @@ for (const { target, enabled } of authTargets('auth API keys')) {
         .send(revoked);
       expect(saved.status).toBe(200);
 
-      const refused = await agentOf(app)
-        .get('/api/v1/auths/')
-        .set(...bearer(key));
+      const refused = await whoAmI(app, key);
       expect(refused.status).toBe(403);
       expect(refused.body.detail).toBe('Use of API key is not enabled in the environment.');
     });

@@ -25,24 +25,26 @@ class FakeRedis {
   }
 }
 
+/** A stand-in for a service's `onX(listener)` hook: `fire` awaits every listener. */
+function listeners() {
+  const all: ((value: string) => Promise<void>)[] = [];
+  return {
+    add: (listener: (value: string) => Promise<void>) => {
+      all.push(listener);
+      return () => undefined;
+    },
+    fire: (value: string) => Promise.all(all.map((listener) => listener(value))),
+  };
+}
+
 function setup() {
   let now = 1_000_000_000_000;
   const clock = { nowMs: () => now, nowSeconds: () => Math.floor(now / 1000) };
   const events = new UserEventsService();
-  const revokedListeners: ((token: string) => Promise<void>)[] = [];
-  const revocations = {
-    onRevoked: (listener: (token: string) => Promise<void>) => {
-      revokedListeners.push(listener);
-      return () => undefined;
-    },
-  } as unknown as TokenRevocationService;
-  const keyListeners: ((userId: string) => Promise<void>)[] = [];
-  const apiKeys = {
-    onKeyChanged: (listener: (userId: string) => Promise<void>) => {
-      keyListeners.push(listener);
-      return () => undefined;
-    },
-  } as unknown as ApiKeysService;
+  const revoked = listeners();
+  const revocations = { onRevoked: revoked.add } as unknown as TokenRevocationService;
+  const keyChanged = listeners();
+  const apiKeys = { onKeyChanged: keyChanged.add } as unknown as ApiKeysService;
   const redis = new FakeRedis();
   const cache = new VerifiedCredentialCache(
     clock,
@@ -55,8 +57,8 @@ function setup() {
     cache,
     events,
     redis,
-    keyChanged: (userId: string) => Promise.all(keyListeners.map((listener) => listener(userId))),
-    revoke: (token: string) => Promise.all(revokedListeners.map((listener) => listener(token))),
+    keyChanged: keyChanged.fire,
+    revoke: revoked.fire,
     advance: (ms: number) => (now += ms),
     nowSeconds: () => Math.floor(now / 1000),
   };
