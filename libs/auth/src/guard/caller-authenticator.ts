@@ -70,6 +70,7 @@ export class CallerAuthenticator {
   }
 
   private async verifySessionToken(token: string): Promise<AuthenticatedUser> {
+    const stamp = this.verified.stamp;
     const claims = await this.jwt.verify(token);
     if (!claims) throw new InvalidSessionError();
     const [revoked, user] = await Promise.all([
@@ -78,7 +79,7 @@ export class CallerAuthenticator {
     ]);
     if (revoked || !user) throw new InvalidSessionError();
     const caller = toCaller(user, 'jwt', token);
-    this.verified.set(token, caller, claims.expiresAt);
+    this.verified.set(token, caller, claims.expiresAt, stamp);
     return caller;
   }
 
@@ -93,11 +94,12 @@ export class CallerAuthenticator {
   }
 
   private async verifyApiKey(apiKey: string): Promise<AuthenticatedUser> {
+    const stamp = this.verified.stamp;
     const ownerId = await this.apiKeys.findOwner(apiKey);
     const user = ownerId ? await this.users.findById(ownerId) : null;
     if (!user) throw new InvalidSessionError();
     const caller = toCaller(user, 'api_key', apiKey);
-    this.verified.set(apiKey, caller, null);
+    this.verified.set(apiKey, caller, null, stamp);
     return caller;
   }
 }

@@ -77,7 +77,7 @@ const user = (id: string): AuthenticatedUser => ({
 describe('VerifiedCredentialCache', () => {
   it('serves a verified token for the TTL, then forgets it', () => {
     const { cache, advance } = setup();
-    cache.set('t1', user('u1'), null);
+    cache.set('t1', user('u1'), null, cache.stamp);
     expect(cache.get('t1')?.id).toBe('u1');
     advance(CREDENTIAL_CACHE_TTL_MS - 1);
     expect(cache.get('t1')?.id).toBe('u1');
@@ -88,16 +88,16 @@ describe('VerifiedCredentialCache', () => {
 
   it('never outlives the token its own expiry', () => {
     const { cache, advance, nowSeconds } = setup();
-    cache.set('t1', user('u1'), nowSeconds() + 1);
+    cache.set('t1', user('u1'), nowSeconds() + 1, cache.stamp);
     advance(1_000);
     expect(cache.get('t1')).toBeUndefined();
-    cache.set('t2', user('u1'), nowSeconds());
+    cache.set('t2', user('u1'), nowSeconds(), cache.stamp);
     expect(cache.get('t2')).toBeUndefined();
   });
 
   it('hands out a copy, so one request cannot change another request user', () => {
     const { cache } = setup();
-    cache.set('t1', user('u1'), null);
+    cache.set('t1', user('u1'), null, cache.stamp);
     const first = cache.get('t1')!;
     first.role = 'admin';
     expect(cache.get('t1')?.role).toBe('user');
@@ -105,7 +105,7 @@ describe('VerifiedCredentialCache', () => {
 
   it('drops a token revoked on this instance at once and tells the others by its hash', async () => {
     const { cache, revoke, redis } = setup();
-    cache.set('t1', user('u1'), null);
+    cache.set('t1', user('u1'), null, cache.stamp);
     await revoke('t1');
     expect(cache.get('t1')).toBeUndefined();
     expect(redis.published).toEqual([`t:${hashToken('t1')}`]);
@@ -114,8 +114,8 @@ describe('VerifiedCredentialCache', () => {
   it('drops tokens and users evicted by another instance', async () => {
     const { cache, redis } = setup();
     await cache.onModuleInit();
-    cache.set('t1', user('u1'), null);
-    cache.set('t2', user('u2'), null);
+    cache.set('t1', user('u1'), null, cache.stamp);
+    cache.set('t2', user('u2'), null, cache.stamp);
     redis.handler?.(`t:${hashToken('t1')}`);
     redis.handler?.('u:u2');
     expect(cache.get('t1')).toBeUndefined();
@@ -126,9 +126,9 @@ describe('VerifiedCredentialCache', () => {
     'drops every token of a user on %s',
     async (event) => {
       const { cache, events, redis } = setup();
-      cache.set('t1', user('u1'), null);
-      cache.set('t2', user('u1'), null);
-      cache.set('t3', user('u2'), null);
+      cache.set('t1', user('u1'), null, cache.stamp);
+      cache.set('t2', user('u1'), null, cache.stamp);
+      cache.set('t3', user('u2'), null, cache.stamp);
       const payloads = {
         userDeleted: { userId: 'u1' },
         userRoleChanged: { userId: 'u1', previousRole: 'user', role: 'pending' },
@@ -144,9 +144,19 @@ describe('VerifiedCredentialCache', () => {
 
   it("drops a user's entries when their API key is replaced or deleted, and tells the others", async () => {
     const { cache, keyChanged, redis } = setup();
-    cache.set('sk-old', { ...user('u1'), authType: 'api_key', credential: 'sk-old' }, null);
-    cache.set('t1', user('u1'), null);
-    cache.set('sk-other', { ...user('u2'), authType: 'api_key', credential: 'sk-other' }, null);
+    cache.set(
+      'sk-old',
+      { ...user('u1'), authType: 'api_key', credential: 'sk-old' },
+      null,
+      cache.stamp,
+    );
+    cache.set('t1', user('u1'), null, cache.stamp);
+    cache.set(
+      'sk-other',
+      { ...user('u2'), authType: 'api_key', credential: 'sk-other' },
+      null,
+      cache.stamp,
+    );
     await keyChanged('u1');
     expect(cache.get('sk-old')).toBeUndefined();
     expect(cache.get('t1')).toBeUndefined();
@@ -154,10 +164,29 @@ describe('VerifiedCredentialCache', () => {
     expect(redis.published).toEqual(['u:u1']);
   });
 
+  it('keeps nothing from a verification that a signout or key change overtook', async () => {
+    const { cache, revoke, keyChanged, advance } = setup();
+    const before = cache.stamp;
+    await revoke('t-other');
+    cache.set('t1', user('u1'), null, before);
+    expect(cache.get('t1')).toBeUndefined();
+    const again = cache.stamp;
+    await keyChanged('u9');
+    cache.set('sk-1', user('u1'), null, again);
+    expect(cache.get('sk-1')).toBeUndefined();
+    // Expiry is not a change: a verification racing it is kept.
+    cache.set('t2', user('u2'), null, cache.stamp);
+    const fresh = cache.stamp;
+    advance(CREDENTIAL_CACHE_TTL_MS);
+    expect(cache.get('t2')).toBeUndefined();
+    cache.set('t3', user('u3'), null, fresh);
+    expect(cache.get('t3')?.id).toBe('u3');
+  });
+
   it('stays bounded, evicting the oldest entry', () => {
     const { cache } = setup();
     for (let index = 0; index <= CREDENTIAL_CACHE_MAX_ENTRIES; index += 1) {
-      cache.set(`t${index}`, user(`u${index % 7}`), null);
+      cache.set(`t${index}`, user(`u${index % 7}`), null, cache.stamp);
     }
     expect(cache.size).toBe(CREDENTIAL_CACHE_MAX_ENTRIES);
     expect(cache.get('t0')).toBeUndefined();

@@ -49,6 +49,11 @@ export class VerifiedCredentialCache implements OnModuleInit, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly tokensByHash = new Map<string, string>();
   private readonly tokensByUser = new Map<string, Set<string>>();
+  /**
+   * Counts evictions caused by a change (revocation, user or key change; not expiry): a
+   * verification that read the database before one of them must not cache what it read.
+   */
+  private changes = 0;
   private readonly unsubscribe: (() => void)[];
 
   constructor(
@@ -68,6 +73,7 @@ export class VerifiedCredentialCache implements OnModuleInit, OnModuleDestroy {
       events.onUserEmailChanged(forgetUser),
       apiKeys.onKeyChanged((userId) => forgetUser({ userId })),
       revocations.onRevoked(async (token) => {
+        this.changes += 1;
         this.forgetToken(token);
         await this.broadcast(`t:${hashToken(token)}`);
       }),
@@ -102,8 +108,18 @@ export class VerifiedCredentialCache implements OnModuleInit, OnModuleDestroy {
     return { ...entry.user };
   }
 
-  /** `expiresAt`: the token's `exp` (epoch seconds), null when it never expires (API keys). */
-  set(token: string, user: AuthenticatedUser, expiresAt: number | null): void {
+  /** Taken before a verification reads anything; handed back to set(). */
+  get stamp(): number {
+    return this.changes;
+  }
+
+  /**
+   * `expiresAt`: the token's `exp` (epoch seconds), null when it never expires (API keys).
+   * `stamp`: this.stamp from before the verification; if a change evicted anything since (a
+   * signout or key deletion racing the verification), the result is not kept.
+   */
+  set(token: string, user: AuthenticatedUser, expiresAt: number | null, stamp: number): void {
+    if (stamp !== this.changes) return;
     const now = this.clock.nowMs();
     const validUntil = Math.min(
       now + CREDENTIAL_CACHE_TTL_MS,
@@ -134,11 +150,13 @@ export class VerifiedCredentialCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private forgetHash(hash: string): void {
+    this.changes += 1;
     const token = this.tokensByHash.get(hash);
     if (token !== undefined) this.forgetToken(token);
   }
 
   private forgetUser(userId: string): void {
+    this.changes += 1;
     for (const token of [...(this.tokensByUser.get(userId) ?? [])]) this.forgetToken(token);
   }
 
