@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startRelayUpstream } from './relay-upstream.mjs';
 import { startOtlpSink } from './support/otlp-sink.mjs';
-import { cpuSeconds, threadCpuSeconds } from './support/process-usage.mjs';
+import { cpuSeconds, mainThreadCpuSeconds } from './support/process-usage.mjs';
 import { startBenchAtrium } from './support/server-process.mjs';
 import { percentile } from './support/stats.mjs';
 
@@ -189,9 +189,9 @@ async function measurePair({ root, upstream, observedEnv, rounds, offFirst, log 
         off: cpuSeconds(booted.off.server.pid),
         on: cpuSeconds(booted.on.server.pid),
       };
-      const threadsBefore = {
-        off: threadCpuSeconds(booted.off.server.pid),
-        on: threadCpuSeconds(booted.on.server.pid),
+      const mainBefore = {
+        off: mainThreadCpuSeconds(booted.off.server.pid),
+        on: mainThreadCpuSeconds(booted.on.server.pid),
       };
       const totals = { off: { ttft: [], tokens: 0 }, on: { ttft: [], tokens: 0 } };
       for (let index = 0; index < rounds; index += 1) {
@@ -211,8 +211,7 @@ async function measurePair({ root, upstream, observedEnv, rounds, offFirst, log 
         const name = `${side} ${route.name}`;
         // The main (JavaScript) thread apart from V8's and libuv's helpers (GC, JIT, file I/O):
         // the helpers' share swings most from run to run.
-        const threads = threadCpuSeconds(booted[side].server.pid);
-        const main = threads.main - threadsBefore[side].main;
+        const main = mainThreadCpuSeconds(booted[side].server.pid) - mainBefore[side];
         log(
           `${name}: ${tokens} tokens, ${cpu.toFixed(2)} CPU s (main thread ${main.toFixed(2)}, ` +
             `helpers ${(cpu - main).toFixed(2)}), ${perToken.toFixed(2)} CPU µs/token, ` +

@@ -1,6 +1,6 @@
 // CPU time and resident memory of another process, from /proc (Linux).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { processTree, rssMegabytes } from './server-process.mjs';
 
 let ticksPerSecond;
@@ -28,23 +28,9 @@ export function cpuSeconds(pid) {
   return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
-/**
- * CPU seconds of a process's main thread (`main`: Node's JavaScript thread) and of all its
- * other threads together (`helpers`: V8's GC and compiler threads, libuv's pool), so far.
- */
-export function threadCpuSeconds(pid) {
-  let main = 0;
-  let helpers = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const seconds = statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
-      if (tid === String(pid)) main = seconds;
-      else helpers += seconds;
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return { main, helpers };
+/** CPU seconds of a process's main (JavaScript) thread so far; the rest is V8's and libuv's helpers. */
+export function mainThreadCpuSeconds(pid) {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /**
