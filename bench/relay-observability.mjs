@@ -18,6 +18,7 @@ import { startRelayUpstream } from './relay-upstream.mjs';
 import { startOtlpSink } from './support/otlp-sink.mjs';
 import { cpuSeconds, mainThreadCpuSeconds } from './support/process-usage.mjs';
 import { startBenchAtrium } from './support/server-process.mjs';
+import { positiveIntegerSetting } from './support/settings.mjs';
 import { percentile } from './support/stats.mjs';
 
 const TOKENS = 64;
@@ -30,14 +31,9 @@ const STREAMS = 150;
  * token. Warming one route only and measuring it first put that transient on whichever route
  * came first (measured: the first route +9..+13%, the other +0..+5%, whichever order).
  */
-const WARM_UP_ROUNDS = positiveInteger(process.env.ATRIUM_BENCH_WARM_UP_ROUNDS, 10);
+const WARM_UP_ROUNDS = positiveIntegerSetting('ATRIUM_BENCH_WARM_UP_ROUNDS', 10);
 /** Measured rounds per route and pair (ATRIUM_BENCH_ROUNDS). */
-const MEASURED_ROUNDS = positiveInteger(process.env.ATRIUM_BENCH_ROUNDS, 5);
-
-function positiveInteger(text, fallback) {
-  const value = Number(text);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
+const MEASURED_ROUNDS = positiveIntegerSetting('ATRIUM_BENCH_ROUNDS', 5);
 
 /**
  * Pins every thread of `pid` to `cpus` (taskset). The server gets a core of its own and this

@@ -34,6 +34,7 @@ import {
 } from './support/model-double.mjs';
 import { treeCpuSeconds as cpuSeconds, watchRss } from './support/process-usage.mjs';
 import { startBenchAtrium, treeRssMegabytes as rssMegabytes } from './support/server-process.mjs';
+import { positiveIntegerSetting } from './support/settings.mjs';
 import { percentile } from './support/stats.mjs';
 
 /**
@@ -41,26 +42,16 @@ import { percentile } from './support/stats.mjs';
  * (a lighter load shows what the relay adds where this machine's one server core is not the
  * bottleneck; the goal rows name the count).
  */
-const PACED_STREAMS = pacedStreams(process.env.ATRIUM_BENCH_PACED_STREAMS);
+const PACED_STREAMS = positiveIntegerSetting('ATRIUM_BENCH_PACED_STREAMS', 500);
+/** Warm-up rounds at PACED_STREAMS: at least 500 requests per route, whatever the stream count. */
+const WARM_UP_ROUNDS = Math.ceil(500 / PACED_STREAMS);
 const BURST_STREAMS = 200;
-/** A paced stream lasts about this long; arrivals are spread over it to hold 500 open streams. */
+/** A paced stream lasts about this long; arrivals are spread over it to hold PACED_STREAMS open. */
 const PACED_STREAM_MS = PACED_TOKENS * PACED_DELAY_MS;
-
-function pacedStreams(text) {
-  if (text === undefined || text === '') return 500;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`ATRIUM_BENCH_PACED_STREAMS must be a positive integer, got ${text}`);
-  }
-  return value;
-}
 
 /** ATRIUM_BENCH_WORKERS: the environment that makes Atrium a cluster of that many workers. */
 function workersEnv() {
-  const workers = Number(process.env.ATRIUM_BENCH_WORKERS ?? '1');
-  if (!Number.isInteger(workers) || workers < 1) {
-    throw new Error(`ATRIUM_BENCH_WORKERS must be a positive integer, got ${workers}`);
-  }
+  const workers = positiveIntegerSetting('ATRIUM_BENCH_WORKERS', 1);
   if (workers === 1) return { workers, env: {} };
   const redisUrl = process.env.ATRIUM_BENCH_REDIS_URL;
   if (!redisUrl) throw new Error('ATRIUM_BENCH_WORKERS > 1 needs ATRIUM_BENCH_REDIS_URL');
@@ -168,12 +159,10 @@ export default {
       // on every hop, so no phase pays (or skips) connection setup the other one does not.
       for (const route of routes) {
         for (const target of [route.direct('burst'), route.through('burst')]) {
-          // At least 500 requests per route, whatever ATRIUM_BENCH_PACED_STREAMS says.
-          const warmRounds = Math.ceil(500 / PACED_STREAMS);
           const warm = await generator.run(
-            job(target, { concurrency: PACED_STREAMS, rounds: warmRounds }),
+            job(target, { concurrency: PACED_STREAMS, rounds: WARM_UP_ROUNDS }),
           );
-          assertClean(`warm-up ${route.name}`, warm, PACED_STREAMS * warmRounds);
+          assertClean(`warm-up ${route.name}`, warm, PACED_STREAMS * WARM_UP_ROUNDS);
         }
       }
       await sleep(500);
