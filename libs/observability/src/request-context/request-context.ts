@@ -15,8 +15,10 @@ export interface RequestContext {
 /**
  * What one async scope carries: the request context and, with tracing on, the OpenTelemetry
  * context (see SharedContextManager). One AsyncLocalStorage holds both because Node copies every
- * storage's store onto every promise and callback the process creates: a second storage (the
- * SDK's own context manager) measured +4% CPU per relayed token on the converted relay route.
+ * enabled storage's store onto every promise and callback the process creates, and the relay
+ * creates many per token. (A second storage once measured +4% CPU per token on the converted
+ * route, but with a bench that measured that route in a process still warming up: the figure is
+ * not reliable, the per-promise copy is.)
  */
 interface AsyncScope {
   request?: RequestContext;
